@@ -1,0 +1,34 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# process_getinfo: `make run` boots the patched kernel in QEMU and shows the
+# system call at work; `make check` runs every test. Both build whatever is
+# missing (kernels are cached in $(PGI_CACHE), default ~/.cache/process-getinfo).
+#
+# Kbuild reads this directory's Kbuild file for the module itself; this
+# Makefile only drives the scripts.
+
+.PHONY: all run check setup kernel-debug kernel-release patches clean
+
+all: check
+
+run:
+	scripts/run.sh
+
+check:
+	scripts/check.sh
+
+setup:
+	scripts/setup.sh
+
+kernel-debug:
+	scripts/build-kernel.sh debug
+
+kernel-release:
+	scripts/build-kernel.sh release
+
+# Regenerate patches/ from a Linux git tree (LINUX=path) carrying the series.
+patches:
+	scripts/format-patches.sh $(LINUX)
+
+clean:
+	rm -rf build

@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# build-kernel.sh VARIANT: build the patched Linux 7.3 kernel (VARIANT is
+# "debug" or "release") unless the cache already holds it, and print the
+# directory that holds src/ (patched source) and build/ (O= tree, bzImage).
+#
+# The cache key covers every input: the kernel source package version, the
+# pinned rustc, the compiler choice, both config fragments and the patch
+# series (diffs only, so regenerating the series with new dates or commit ids
+# does not invalidate it).
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(dirname "$here")
+. "$here/env.sh"
+
+variant=${1:?usage: build-kernel.sh debug|release}
+case $variant in
+debug) llvm="LLVM=$LLVM_SUFFIX" ;;
+release) llvm= ;;
+*) echo "build-kernel.sh: unknown variant '$variant'" >&2; exit 2 ;;
+esac
+
+# Bump when this script changes what it produces.
+schema=1
+key=$( {
+	echo "schema=$schema ksrc=$KSRC_DEB_VERSION rust=$RUST_VERSION $llvm"
+	cat "$top/config/base.config" "$top/config/$variant.config"
+	for p in "$top"/patches/[0-9][0-9][0-9][0-9]-*.patch; do
+		[ "${p##*/}" = 0000-cover-letter.patch ] && continue
+		sed -e '/^From [0-9a-f]\{40\} /d' -e '/^Date: /d' -e '/^index [0-9a-f]/d' "$p"
+	done
+} | sha256sum | cut -c1-16)
+out=$PGI_CACHE/kernels/$variant-$key
+
+if [ -f "$out/.done" ]; then
+	echo "$out"
+	exit 0
+fi
+
+log() { echo "build-kernel[$variant]: $*" >&2; }
+mkdir -p "$PGI_CACHE/kernels"
+exec 9>"$PGI_CACHE/kernels/$variant.lock"
+log "waiting for the build lock" && flock 9
+if [ -f "$out/.done" ]; then
+	echo "$out"
+	exit 0
+fi
+"$here/setup.sh" >&2
+
+rm -rf "$out"
+mkdir -p "$out"
+log "extracting source into $out/src"
+mkdir -p "$out/src"
+tar -xJf "$KSRC_TARBALL" -C "$out/src" --strip-components=1
+for p in "$top"/patches/[0-9][0-9][0-9][0-9]-*.patch; do
+	[ "${p##*/}" = 0000-cover-letter.patch ] && continue
+	log "applying $(basename "$p")"
+	patch -d "$out/src" -p1 --batch --forward --quiet < "$p"
+done
+
+mk() { make -C "$out/src" O="$out/build" $llvm "$@"; }
+log "configuring (tinyconfig + base.config + $variant.config)"
+mk -s tinyconfig >&2
+"$out/src/scripts/kconfig/merge_config.sh" -m -O "$out/build" "$out/build/.config" \
+	"$top/config/base.config" "$top/config/$variant.config" >/dev/null
+mk -s olddefconfig >&2
+
+# Kconfig silently drops options whose dependencies are missing: check every
+# requested line landed.
+bad=0
+while IFS= read -r line; do
+	case $line in
+	CONFIG_*=*)
+		grep -qxF "$line" "$out/build/.config" || { log "NOT SET: $line"; bad=1; } ;;
+	"# CONFIG_"*" is not set")
+		opt=${line#\# }; opt=${opt%% *}
+		grep -q "^$opt=" "$out/build/.config" && { log "NOT UNSET: $opt"; bad=1; } ;;
+	esac
+done < <(cat "$top/config/base.config" "$top/config/$variant.config")
+[ $bad = 0 ] || { log "config check failed (see $out/build/.config)"; exit 1; }
+
+log "building (make -j$(( $(nproc) + 1 )) $llvm)"
+start=$(date +%s)
+mk -s -j"$(( $(nproc) + 1 ))" >&2
+log "built in $(( $(date +%s) - start )) s"
+touch "$out/.done"
+# Keep the two newest builds of this variant; older inputs are stale.
+ls -dt "$PGI_CACHE/kernels/$variant"-*/ 2>/dev/null | tail -n +3 | xargs -r rm -rf
+echo "$out"

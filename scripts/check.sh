@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# check.sh: every test. Host tests first, then the guest tests on the debug
+# kernel (KASAN, lockdep, ...). Ends with the line `N passed, N failed` and
+# exits non-zero on any failure. A splat in the guest's kernel log (BUG,
+# WARNING, Oops, KASAN, UBSAN, lockdep, RCU, hung task) counts as a failed
+# test even when every program passed.
+set -uo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(dirname "$here")
+. "$here/env.sh"
+out=$top/build/check
+mkdir -p "$out"
+pass=0 fail=0 skip=0
+ok() { pass=$((pass + 1)); echo "PASS: $*"; }
+ko() { fail=$((fail + 1)); echo "FAIL: $*"; }
+summary() {
+	echo
+	echo "$pass passed, $fail failed, $skip skipped"
+	[ "$fail" = 0 ]
+	exit
+}
+
+"$here/setup.sh" || { ko "setup"; summary; }
+
+# 1. Host: the module's pure logic (src/rules.rs, src/uapi.rs).
+if rustc --edition 2021 --test "$top/tests/host/rules.rs" -o "$out/rules-test" 2> "$out/rules-build.log"; then
+	"$out/rules-test" > "$out/rules.log" 2>&1
+	r=$(sed -n 's/^test result: .*\. \([0-9]*\) passed; \([0-9]*\) failed.*/\1 \2/p' "$out/rules.log")
+	pass=$((pass + ${r% *})); fail=$((fail + ${r#* }))
+	echo "host rules: ${r% *} passed, ${r#* } failed"
+	grep -q '^test result: ok' "$out/rules.log" || cat "$out/rules.log"
+else
+	cat "$out/rules-build.log"; ko "host rules build"
+fi
+
+# 2. Host: the uapi header is C90 and the patch series carries it unchanged.
+if gcc -std=c90 -pedantic -Wall -Werror -fsyntax-only -x c -I"$top/uapi" \
+	- <<< '#include <linux/process_getinfo.h>' 2> "$out/uapi.log"; then
+	ok "uapi header compiles as C90"
+else
+	cat "$out/uapi.log"; ko "uapi header compiles as C90"
+fi
+
+# 3. Guest: the debug kernel, the module, the selftests.
+kdir=$("$here/build-kernel.sh" debug) || { ko "debug kernel build"; summary; }
+for f in include/linux/process_getinfo.h uapi/linux/process_getinfo.h; do
+	src=$kdir/src/${f/#uapi/include/uapi}
+	if cmp -s "$top/$f" "$src"; then ok "patch series carries $f"; else ko "patch series carries $f"; fi
+done
+ko_path=$("$here/build-module.sh" "$kdir" "$out/module") || { ko "module build"; summary; }
+ok "module builds (rustc, -D warnings)"
+progs=$("$here/guest-programs.sh" "$kdir" "$out/bin") || { ko "guest programs build"; summary; }
+"$here/mkinitramfs.sh" "$out/initramfs.cpio.gz" "$ko_path" $progs
+log=$out/guest.log
+echo "booting the debug kernel (log: $log)"
+if "$here/qemu-run.sh" "$kdir/build/arch/x86/boot/bzImage" "$out/initramfs.cpio.gz" check "$log" \
+	"${PGI_GUEST_TIMEOUT:-1200}" > /dev/null; then
+	ok "guest ran to completion"
+else
+	ko "guest ran to completion (timeout or crash; see $log)"
+fi
+eval "$(python3 "$here/parse-guest-log.py" "$log")"
+summary

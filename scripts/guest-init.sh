@@ -1,0 +1,66 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# /init of the test guest (busybox). The mode comes from the kernel command
+# line (pgi.mode=check|run). Every program's output is framed by
+#   PGI-BEGIN <name>  ...  PGI-END <name> rc=<rc>
+# so the host can count TAP results; the kernel log follows between
+# PGI-DMESG-BEGIN/END for the host's splat scan.
+export PATH=/bin:/sbin
+mount -t proc proc /proc
+mount -t sysfs sys /sys
+mount -t devtmpfs dev /dev 2>/dev/null
+mkdir -p /tmp /dev/shm && mount -t tmpfs tmp /tmp && mount -t tmpfs shm /dev/shm
+echo 1 > /proc/sys/kernel/printk_ratelimit 2>/dev/null
+
+echo
+mode=check
+for w in $(cat /proc/cmdline); do
+	case $w in pgi.mode=*) mode=${w#pgi.mode=} ;; esac
+done
+
+run() { # name cmd...
+	name=$1; shift
+	echo "PGI-BEGIN $name"
+	"$@"
+	echo "PGI-END $name rc=$?"
+}
+
+load() {
+	echo "PGI-BEGIN insmod"
+	insmod /lib/process_getinfo.ko
+	echo "PGI-END insmod rc=$?"
+}
+
+unload() {
+	echo "PGI-BEGIN rmmod"
+	rmmod process_getinfo
+	echo "PGI-END rmmod rc=$?"
+}
+
+case $mode in
+check)
+	cd /tmp
+	run enosys_before_insmod /bin/enosys_test
+	load
+	run process_getinfo_test /bin/process_getinfo_test
+	unload
+	run enosys_after_rmmod /bin/enosys_test
+	;;
+run)
+	load
+	echo
+	echo "== /bin/ps: every process, from one process_getinfo() call =="
+	/bin/ps
+	echo
+	echo "== the same processes as busybox ps (reading /proc) sees them =="
+	busybox ps -o pid,ppid,user,comm
+	;;
+esac
+
+echo "PGI-DMESG-BEGIN"
+dmesg
+echo "PGI-DMESG-END"
+echo "PGI-GUEST-DONE"
+sync
+reboot -f

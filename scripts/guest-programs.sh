@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# guest-programs.sh KERNEL_DIR OUT_DIR: build the static programs the guest
+# runs (selftests, examples) into OUT_DIR and list them.
+set -euo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+kdir=$1 out=$2
+mkdir -p "$out"
+make -s -C "$top/selftests" KSFT_DIR="$kdir/src/tools/testing/selftests" OUT="$out" >&2
+make -s -C "$top/examples" OUT="$out" >&2
+ls "$out"/enosys_test "$out"/process_getinfo_test "$out"/ps

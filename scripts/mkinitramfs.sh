@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# mkinitramfs.sh OUT.cpio.gz MODULE.ko BIN...: a busybox initramfs with the
+# module at /lib/process_getinfo.ko, each BIN in /bin and guest-init.sh as /init.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+out=$1 ko=$2
+shift 2
+root=$(mktemp -d)
+trap 'rm -rf "$root"' EXIT
+mkdir -p "$root"/{bin,sbin,lib,proc,sys,dev,tmp,etc}
+cp /bin/busybox "$root/bin/busybox"
+for applet in $("$root/bin/busybox" --list); do
+	[ -e "$root/bin/$applet" ] || ln -s busybox "$root/bin/$applet"
+done
+rm -f "$root/bin/ps" # /bin/ps is ours when given; busybox ps stays as `busybox ps`
+echo "root:x:0:0:root:/:/bin/sh" > "$root/etc/passwd"
+echo "nobody:x:65534:65534:nobody:/:/bin/sh" >> "$root/etc/passwd"
+printf 'root:x:0:\nnogroup:x:65534:\n' > "$root/etc/group"
+cp "$ko" "$root/lib/process_getinfo.ko"
+for b in "$@"; do
+	cp "$b" "$root/bin/"
+done
+[ -e "$root/bin/ps" ] || ln -s busybox "$root/bin/ps"
+install -m 0755 "$here/guest-init.sh" "$root/init"
+(cd "$root" && find . | cpio -o -H newc --quiet | gzip -1) > "$out"

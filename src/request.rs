@@ -1,0 +1,63 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! Validating the arguments and copying in what the caller passed.
+
+use kernel::{
+    prelude::*,
+    uaccess::{UserPtr, UserSlice},
+};
+
+use crate::{
+    rules::{self, Args, Selection},
+    sys::PidRef,
+    uapi,
+};
+
+/// What to inspect, copied in.
+pub(crate) enum Input {
+    /// Every visible process.
+    All,
+    /// Pids, in the order of `proc`.
+    Pids(KVec<i32>),
+    /// Pidfds, in the order of `proc`: the descriptor and the pid it refers to.
+    Pidfds(KVec<(i32, PidRef)>),
+}
+
+/// Validates everything that needs no user memory (`EINVAL`).
+pub(crate) fn check(nr_proc: i32, proc_is_null: bool, flags: i32, mask: u64) -> Result<Args> {
+    rules::check_args(nr_proc, proc_is_null, flags, mask).map_err(|_| EINVAL)
+}
+
+/// Reads `*inout_sz`.
+pub(crate) fn read_size(inout_sz: UserPtr) -> Result<usize> {
+    UserSlice::new(inout_sz, core::mem::size_of::<usize>())
+        .reader()
+        .read::<usize>()
+}
+
+/// Copies in the ids of `proc` (each byte read once) and resolves pidfds (`EBADF`).
+pub(crate) fn read_input(args: &Args, proc_: UserPtr) -> Result<Input> {
+    let n = match args.selection {
+        Selection::All => return Ok(Input::All),
+        Selection::Ids(n) => n,
+    };
+    let len = n.checked_mul(core::mem::size_of::<i32>()).ok_or(EINVAL)?;
+    let mut raw = KVec::<u8>::new();
+    UserSlice::new(proc_, len).read_all(&mut raw, GFP_KERNEL_ACCOUNT)?;
+    let ids = raw
+        .chunks_exact(4)
+        .map(|c| i32::from_ne_bytes([c[0], c[1], c[2], c[3]]));
+    if args.has(uapi::PIDFD) {
+        let mut pidfds = KVec::with_capacity(n, GFP_KERNEL_ACCOUNT)?;
+        for fd in ids {
+            pidfds.push((fd, PidRef::from_pidfd(fd)?), GFP_KERNEL_ACCOUNT)?;
+        }
+        Ok(Input::Pidfds(pidfds))
+    } else {
+        let mut pids = KVec::with_capacity(n, GFP_KERNEL_ACCOUNT)?;
+        for id in ids {
+            pids.push(id, GFP_KERNEL_ACCOUNT)?;
+        }
+        Ok(Input::Pids(pids))
+    }
+}

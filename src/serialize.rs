@@ -1,0 +1,194 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! Records in kernel memory, and their copy to the caller's buffer.
+//!
+//! One record (a `struct procrec` with its strings and VMAs) is built at a
+//! time in a reused kernel buffer, with offsets already relative to the
+//! caller's buffer, and copied out only after every lock is dropped. Kernel
+//! memory is thus bounded by the largest single record.
+
+use kernel::{
+    alloc::KVVec,
+    prelude::*,
+    transmute::AsBytes,
+    uaccess::{UserPtr, UserSlice},
+};
+
+use crate::{
+    rules::{self, Layout, Overflow},
+    uapi::{self, ProcRec, ProcRecVma, ProcessInfo},
+};
+
+// SAFETY: All three are `repr(C)` structs of integers laid out without implicit padding (every
+// gap is an explicit `reserved*` field; `sys.rs` checks the sizes against the C header), so
+// every byte of a value is initialised.
+unsafe impl AsBytes for ProcessInfo {}
+// SAFETY: See above.
+unsafe impl AsBytes for ProcRec {}
+// SAFETY: See above.
+unsafe impl AsBytes for ProcRecVma {}
+
+impl From<Overflow> for Error {
+    fn from(_: Overflow) -> Error {
+        EOVERFLOW
+    }
+}
+
+/// One record under construction.
+///
+/// # Invariants
+///
+/// While a record is being built, `bytes[..PROCREC_SIZE]` is reserved for its `struct procrec`
+/// and `base` is the record's offset in the caller's buffer.
+pub(crate) struct RecordBuf {
+    bytes: KVVec<u8>,
+    base: usize,
+}
+
+impl RecordBuf {
+    pub(crate) fn new() -> Self {
+        Self {
+            bytes: KVVec::new(),
+            base: 0,
+        }
+    }
+
+    /// Starts a record that will sit at offset `base` of the caller's buffer.
+    pub(crate) fn start(&mut self, base: usize) -> Result {
+        self.bytes.clear();
+        self.bytes
+            .resize(uapi::PROCREC_SIZE, 0, GFP_KERNEL_ACCOUNT)?;
+        self.base = base;
+        Ok(())
+    }
+
+    /// The buffer offset of local offset `local`.
+    pub(crate) fn abs(&self, local: usize) -> Result<u32> {
+        Ok(rules::offset32(
+            self.base.checked_add(local).ok_or(EOVERFLOW)?,
+        )?)
+    }
+
+    fn align(&mut self) -> Result {
+        let len = rules::align8(self.bytes.len())?;
+        Ok(self.bytes.resize(len, 0, GFP_KERNEL_ACCOUNT)?)
+    }
+
+    /// Appends `s` and a NUL; returns its local offset.
+    pub(crate) fn push_str(&mut self, s: &[u8]) -> Result<usize> {
+        let local = self.bytes.len();
+        self.bytes.extend_from_slice(s, GFP_KERNEL_ACCOUNT)?;
+        self.bytes.push(0, GFP_KERNEL_ACCOUNT)?;
+        Ok(local)
+    }
+
+    /// Whether the NUL-terminated string at local offset `local` is `s`.
+    pub(crate) fn str_eq(&self, local: usize, s: &[u8]) -> bool {
+        let end = local.saturating_add(s.len());
+        self.bytes.get(local..end) == Some(s) && self.bytes.get(end) == Some(&0)
+    }
+
+    /// Appends a VMA at the next 8-byte boundary; returns its local offset.
+    pub(crate) fn push_vma(&mut self, vma: &ProcRecVma) -> Result<usize> {
+        self.align()?;
+        let local = self.bytes.len();
+        self.bytes
+            .extend_from_slice(vma.as_bytes(), GFP_KERNEL_ACCOUNT)?;
+        Ok(local)
+    }
+
+    /// Overwrites the `__u32` at local offset `local` (a `next` link already pushed).
+    pub(crate) fn set_u32(&mut self, local: usize, value: u32) -> Result {
+        let end = local.checked_add(4).ok_or(EINVAL)?;
+        self.bytes
+            .get_mut(local..end)
+            .ok_or(EINVAL)?
+            .copy_from_slice(&value.to_ne_bytes());
+        Ok(())
+    }
+
+    /// Completes the record with its `struct procrec` and pads it to 8 bytes.
+    pub(crate) fn finish(&mut self, rec: &ProcRec) -> Result {
+        self.align()?;
+        self.bytes
+            .get_mut(..uapi::PROCREC_SIZE)
+            .ok_or(EINVAL)?
+            .copy_from_slice(rec.as_bytes());
+        Ok(())
+    }
+
+    pub(crate) fn as_bytes(&self) -> &[u8] {
+        &self.bytes
+    }
+}
+
+/// The caller's output buffer.
+pub(crate) struct Output {
+    buf: UserPtr,
+    layout: Layout,
+}
+
+impl Output {
+    pub(crate) fn new(buf: UserPtr, cap: usize) -> Self {
+        Self {
+            buf,
+            layout: Layout::new(cap),
+        }
+    }
+
+    /// Where the next record will sit.
+    pub(crate) fn next_offset(&self) -> usize {
+        self.layout.next_offset()
+    }
+
+    fn write_at(&self, offset: usize, data: &[u8]) -> Result {
+        UserSlice::new(self.buf.wrapping_byte_add(offset), data.len())
+            .writer()
+            .write_slice(data)
+    }
+
+    /// Copies a finished record out if it fits, and links it to the previous one.
+    pub(crate) fn emit(&mut self, rec: &RecordBuf) -> Result {
+        let bytes = rec.as_bytes();
+        if let Some(placed) = self.layout.place(bytes.len())? {
+            self.write_at(placed.offset, bytes)?;
+            if let Some(prev) = placed.prev {
+                let link = rules::offset32(placed.offset)?;
+                self.write_at(
+                    prev.checked_add(uapi::PROCREC_NEXT_OFFSET).ok_or(EOVERFLOW)?,
+                    &link.to_ne_bytes(),
+                )?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Writes the header and `*inout_sz`; `E2BIG` if the result did not fit.
+    pub(crate) fn finish(self, mask: u64, meminfo: [u64; 7], inout_sz: UserPtr) -> Result {
+        let s = self.layout.finish()?;
+        if s.header_fits {
+            let header = ProcessInfo {
+                size: rules::offset32(uapi::PROCESS_INFO_SIZE)?,
+                first_procrec_offset: s.first_offset,
+                nr_procrecs: s.nr_written,
+                flags: if s.truncated {
+                    uapi::PROCESS_INFO_TRUNCATED
+                } else {
+                    0
+                },
+                mask,
+                supported_mask: uapi::SUPPORTED_MASK,
+                meminfo,
+            };
+            self.write_at(0, header.as_bytes())?;
+        }
+        UserSlice::new(inout_sz, core::mem::size_of::<usize>())
+            .writer()
+            .write(&s.needed)?;
+        if s.truncated {
+            Err(E2BIG)
+        } else {
+            Ok(())
+        }
+    }
+}

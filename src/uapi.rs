@@ -1,0 +1,142 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! The Rust mirror of `uapi/linux/process_getinfo.h`: flags, fact bits and
+//! the three output structs. `sys.rs` checks at compile time that every size
+//! and value here equals the C header's. It uses only `core`, so the host
+//! unit tests compile it unchanged.
+
+/// Selection flags.
+pub(crate) const ALL: u32 = 1 << 0;
+pub(crate) const THREADS: u32 = 1 << 1;
+pub(crate) const PIDFD: u32 = 1 << 2;
+pub(crate) const STRICT: u32 = 1 << 3;
+pub(crate) const KNOWN_FLAGS: u32 = ALL | THREADS | PIDFD | STRICT;
+
+/// Most ids one call takes.
+pub(crate) const NR_PROC_MAX: i32 = 65536;
+
+/// Fact bits.
+pub(crate) const INFO_MEMINFO: u64 = 1 << 0;
+pub(crate) const INFO_IDS: u64 = 1 << 1;
+pub(crate) const INFO_STATUS: u64 = 1 << 2;
+pub(crate) const INFO_OOM_SCORE_ADJ: u64 = 1 << 3;
+pub(crate) const INFO_CREDS: u64 = 1 << 4;
+pub(crate) const INFO_PRIO: u64 = 1 << 5;
+pub(crate) const INFO_COMM: u64 = 1 << 6;
+pub(crate) const INFO_VM_COUNTERS: u64 = 1 << 7;
+pub(crate) const INFO_VM_SEQ: u64 = 1 << 8;
+pub(crate) const INFO_MEMORY_MAP: u64 = 1 << 9;
+
+/// Every fact this module fills.
+pub(crate) const SUPPORTED_MASK: u64 = INFO_MEMINFO
+    | INFO_IDS
+    | INFO_STATUS
+    | INFO_OOM_SCORE_ADJ
+    | INFO_CREDS
+    | INFO_PRIO
+    | INFO_COMM
+    | INFO_VM_COUNTERS
+    | INFO_VM_SEQ
+    | INFO_MEMORY_MAP;
+
+/// The facts that live in records (all but the header's MEMINFO).
+pub(crate) const RECORD_MASK: u64 = SUPPORTED_MASK & !INFO_MEMINFO;
+
+/// The facts that need the target's mm under its mmap lock (and ptrace read access).
+pub(crate) const MM_LOCKED_MASK: u64 = INFO_VM_SEQ | INFO_MEMORY_MAP;
+
+/// `process_info.flags`.
+pub(crate) const PROCESS_INFO_TRUNCATED: u32 = 1 << 0;
+
+/// `procrec.status` bits.
+pub(crate) const PROCREC_GONE: u32 = 1 << 0;
+pub(crate) const PROCREC_NOACCESS: u32 = 1 << 1;
+
+/// `procrec_vma.flags`.
+pub(crate) const PROCREC_VMA_SHARED: u32 = 1 << 0;
+pub(crate) const PROCREC_VMA_LOCKED: u32 = 1 << 1;
+pub(crate) const PROCREC_VMA_HUGETLB: u32 = 1 << 2;
+pub(crate) const PROCREC_VMA_SPECIAL: u32 = 1 << 3;
+
+/// `procrec_vma.prot` bits (the `PROT_*` values of `<sys/mman.h>`).
+pub(crate) const PROT_READ: u32 = 0x1;
+pub(crate) const PROT_WRITE: u32 = 0x2;
+pub(crate) const PROT_EXEC: u32 = 0x4;
+
+/// Longest comm string, with its NUL (kernel threads have long names).
+pub(crate) const COMM_LEN: usize = 64;
+
+/// `struct process_info`.
+#[repr(C)]
+#[derive(Default)]
+pub(crate) struct ProcessInfo {
+    pub(crate) size: u32,
+    pub(crate) first_procrec_offset: u32,
+    pub(crate) nr_procrecs: u32,
+    pub(crate) flags: u32,
+    pub(crate) mask: u64,
+    pub(crate) supported_mask: u64,
+    pub(crate) meminfo: [u64; 7],
+}
+
+/// `struct procrec`.
+#[repr(C)]
+#[derive(Default)]
+pub(crate) struct ProcRec {
+    pub(crate) size: u32,
+    pub(crate) next_procrec_offset: u32,
+    pub(crate) mask: u64,
+    pub(crate) status: u32,
+    pub(crate) input_index: i32,
+    pub(crate) tid: i32,
+    pub(crate) tgid: i32,
+    pub(crate) ppid: i32,
+    pub(crate) oom_score_adj: i32,
+    /// real, effective, saved, fs
+    pub(crate) uids: [u32; 4],
+    /// real, effective, saved, fs
+    pub(crate) gids: [u32; 4],
+    pub(crate) prio: i32,
+    pub(crate) nice: i32,
+    pub(crate) policy: u32,
+    pub(crate) comm_offset: u32,
+    pub(crate) state: u8,
+    pub(crate) reserved0: [u8; 3],
+    pub(crate) nr_vmas: u32,
+    pub(crate) first_vma_offset: u32,
+    pub(crate) reserved1: u32,
+    /// rss_anon, rss_file, rss_shmem, vm_size, swap (kB)
+    pub(crate) vm_kb: [u64; 5],
+    pub(crate) vm_seq: u64,
+}
+
+/// `struct procrec_vma`.
+#[repr(C)]
+#[derive(Default)]
+pub(crate) struct ProcRecVma {
+    pub(crate) size: u32,
+    pub(crate) next_procrec_vma_offset: u32,
+    pub(crate) start: u64,
+    pub(crate) end: u64,
+    pub(crate) file_offset: u64,
+    pub(crate) inode: u64,
+    pub(crate) dev_major: u32,
+    pub(crate) dev_minor: u32,
+    pub(crate) prot: u32,
+    pub(crate) flags: u32,
+    pub(crate) backing_file_name_offset: u32,
+    pub(crate) reserved0: u32,
+}
+
+/// Size of the header, where the first record starts.
+pub(crate) const PROCESS_INFO_SIZE: usize = core::mem::size_of::<ProcessInfo>();
+pub(crate) const PROCREC_SIZE: usize = core::mem::size_of::<ProcRec>();
+pub(crate) const PROCREC_VMA_SIZE: usize = core::mem::size_of::<ProcRecVma>();
+
+/// Offset of `next_procrec_offset` in `struct procrec`.
+pub(crate) const PROCREC_NEXT_OFFSET: usize = core::mem::offset_of!(ProcRec, next_procrec_offset);
+/// Offset of `next_procrec_vma_offset` in `struct procrec_vma`.
+pub(crate) const VMA_NEXT_OFFSET: usize = core::mem::offset_of!(ProcRecVma, next_procrec_vma_offset);
+
+const _: () = assert!(PROCESS_INFO_SIZE == 88 && PROCREC_SIZE == 152 && PROCREC_VMA_SIZE == 64);
+const _: () = assert!(PROCESS_INFO_SIZE % 8 == 0 && PROCREC_SIZE % 8 == 0 && PROCREC_VMA_SIZE % 8 == 0);
