@@ -7,8 +7,8 @@
 #
 # The cache key covers every input: the kernel source package version, the
 # pinned rustc, the compiler choice, both config fragments and the patch
-# series (diffs only, so regenerating the series with new dates or commit ids
-# does not invalidate it).
+# series (its diffs only: rewording a commit message, or regenerating the series
+# with new dates or commit ids, does not invalidate it).
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -23,13 +23,14 @@ release) llvm= ;;
 esac
 
 # Bump when this script changes what it produces.
-schema=1
+schema=2
 key=$( {
 	echo "schema=$schema ksrc=$KSRC_DEB_VERSION rust=$RUST_VERSION $llvm"
 	cat "$top/config/base.config" "$top/config/$variant.config"
 	for p in "$top"/patches/[0-9][0-9][0-9][0-9]-*.patch; do
 		[ "${p##*/}" = 0000-cover-letter.patch ] && continue
-		sed -e '/^From [0-9a-f]\{40\} /d' -e '/^Date: /d' -e '/^index [0-9a-f]/d' "$p"
+		# The diff alone: commit messages, ids and dates are not build inputs.
+		awk '/^diff --git /{p=1} /^-- $/{p=0} p && !/^index [0-9a-f]/' "$p"
 	done
 } | sha256sum | cut -c1-16)
 out=$PGI_CACHE/kernels/$variant-$key

@@ -49,8 +49,15 @@ for f in include/linux/process_getinfo.h uapi/linux/process_getinfo.h; do
 	src=$kdir/src/${f/#uapi/include/uapi}
 	if cmp -s "$top/$f" "$src"; then ok "patch series carries $f"; else ko "patch series carries $f"; fi
 done
-ko_path=$("$here/build-module.sh" "$kdir" "$out/module") || { ko "module build"; summary; }
-ok "module builds (rustc, -D warnings)"
+if RUSTUP_TOOLCHAIN=$RUST_VERSION rustfmt --check --edition 2021 \
+	--config-path "$kdir/src/.rustfmt.toml" "$top"/src/*.rs "$top"/tests/host/*.rs > "$out/rustfmt.log" 2>&1; then
+	ok "rustfmt (kernel .rustfmt.toml)"
+else
+	cat "$out/rustfmt.log"; ko "rustfmt (kernel .rustfmt.toml)"
+fi
+ko_path=$("$here/build-module.sh" "$kdir" "$out/module" CLIPPY=1 KRUSTFLAGS=-Dwarnings) ||
+	{ ko "module build (clippy, -D warnings)"; summary; }
+ok "module builds clippy-clean with -D warnings"
 progs=$("$here/guest-programs.sh" "$kdir" "$out/bin") || { ko "guest programs build"; summary; }
 "$here/mkinitramfs.sh" "$out/initramfs.cpio.gz" "$ko_path" $progs
 log=$out/guest.log

@@ -44,6 +44,7 @@ check)
 	run enosys_before_insmod /bin/enosys_test
 	load
 	run process_getinfo_test /bin/process_getinfo_test
+	run process_getinfo_facts_test /bin/process_getinfo_facts_test
 	unload
 	run enosys_after_rmmod /bin/enosys_test
 	;;

@@ -27,7 +27,8 @@ BENIGN = [r"RCU lockdep checking is enabled", r"Lock dependency validator",
           r"kmemleak: Kernel memory leak detector initialized"]
 
 # Every step guest-init.sh runs in check mode, in order.
-EXPECTED = ["enosys_before_insmod", "insmod", "process_getinfo_test", "rmmod",
+EXPECTED = ["enosys_before_insmod", "insmod", "process_getinfo_test",
+            "process_getinfo_facts_test", "rmmod",
             "enosys_after_rmmod"]
 
 

@@ -117,6 +117,8 @@ printf '%s\n0.71.1\n' "$bg_v" | sort -V -C -r 2>/dev/null ||
 	die "bindgen >= 0.71.1 needed (found '${bg_v:-none}')"
 [ -f "$KSRC_TARBALL" ] || die "kernel source tarball missing: $KSRC_TARBALL"
 command -v qemu-system-x86_64 >/dev/null || die "qemu-system-x86_64 missing"
+clippy-driver --version >/dev/null 2>&1 || die "clippy-driver missing for rustc $RUST_VERSION"
+rustfmt --version >/dev/null 2>&1 || die "rustfmt missing for rustc $RUST_VERSION"
 [ -x /bin/busybox ] || die "busybox-static missing"
 
 log "ok: rustc $rustc_v, rust-src $src_v, clang $clang_v, bindgen $bg_v, linux-source $KSRC_DEB_VERSION"

@@ -2,7 +2,8 @@
 
 //! The memory map of one process: every VMA in address order, taken under
 //! one hold of the mmap read lock, with the names /proc/PID/maps prints.
-//! Identical names within a record are stored once.
+//! Identical names within a record are stored once (a hash table of the
+//! names already written).
 
 use kernel::{alloc::KVVec, prelude::*};
 
@@ -37,37 +38,33 @@ impl MapWriter {
 
     /// Appends the VMA chain of the locked mm to `buf` and fills `first_vma_offset` and
     /// `nr_vmas` of `rec`.
-    pub(crate) fn write(&mut self, lock: &MmapRead<'_>, buf: &mut RecordBuf, rec: &mut ProcRec) -> Result {
+    pub(crate) fn write(
+        &mut self,
+        lock: &MmapRead<'_>,
+        buf: &mut RecordBuf,
+        rec: &mut ProcRec,
+    ) -> Result {
         self.names.clear();
         let mut nr: u32 = 0;
         let mut prev_vma: Option<usize> = None;
-        // The name of the previous VMA's file, reused while the file does not change.
-        let mut prev_file: Option<(usize, u32)> = None;
 
         for vma in lock.vmas() {
             let (prot, mut flags) = vma.prot_and_flags();
             let file = vma.file();
-            let name_offset = match (&file, prev_file) {
-                (Some(f), Some((key, off))) if f.key == key => off,
-                _ => {
-                    let off = match vma.name(&mut self.scratch)? {
-                        None => 0,
-                        Some(name) => {
-                            if name.first() == Some(&b'[') {
-                                flags |= uapi::PROCREC_VMA_SPECIAL;
-                            }
-                            self.names.intern(buf, name)?
-                        }
-                    };
-                    // Named shared anonymous memory ([anon_shmem:NAME]) is named per VMA.
-                    prev_file = match &file {
-                        Some(f) if flags & uapi::PROCREC_VMA_SPECIAL == 0 => Some((f.key, off)),
-                        _ => None,
-                    };
-                    off
+            // Every VMA's name is rendered: two VMAs of one file can still have different
+            // names (named shared anonymous memory, [anon_shmem:NAME], is named per VMA).
+            let name_offset = match vma.name(&mut self.scratch)? {
+                None => 0,
+                Some(name) => {
+                    if name.first() == Some(&b'[') {
+                        flags |= uapi::PROCREC_VMA_SPECIAL;
+                    }
+                    self.names.intern(buf, name)?
                 }
             };
-            let (inode, dev, pgoff) = file.as_ref().map_or((0, 0, 0), |f| (f.inode, f.dev, f.pgoff));
+            let (inode, dev, pgoff) = file
+                .as_ref()
+                .map_or((0, 0, 0), |f| (f.inode, f.dev, f.pgoff));
             let (dev_major, dev_minor) = rules::dev_split(dev);
             let v = ProcRecVma {
                 size: rules::offset32(uapi::PROCREC_VMA_SIZE)?,
@@ -85,10 +82,9 @@ impl MapWriter {
             let local = buf.push_vma(&v)?;
             let link = buf.abs(local)?;
             match prev_vma {
-                Some(p) => buf.set_u32(
-                    p.checked_add(uapi::VMA_NEXT_OFFSET).ok_or(EOVERFLOW)?,
-                    link,
-                )?,
+                Some(p) => {
+                    buf.set_u32(p.checked_add(uapi::VMA_NEXT_OFFSET).ok_or(EOVERFLOW)?, link)?
+                }
                 None => rec.first_vma_offset = link,
             }
             prev_vma = Some(local);
@@ -107,9 +103,15 @@ struct NameTable {
     used: usize,
 }
 
+/// The home slot of hash `h` in a table of `len` (a power of two) slots.
+fn slot_of(h: u32, len: usize) -> usize {
+    usize::try_from(h).unwrap_or(0) & (len - 1)
+}
+
 fn fnv1a(s: &[u8]) -> u32 {
-    s.iter()
-        .fold(0x811c_9dc5u32, |h, &b| (h ^ u32::from(b)).wrapping_mul(0x0100_0193))
+    s.iter().fold(0x811c_9dc5u32, |h, &b| {
+        (h ^ u32::from(b)).wrapping_mul(0x0100_0193)
+    })
 }
 
 impl NameTable {
@@ -127,7 +129,11 @@ impl NameTable {
 
     /// Keeps the load factor at most one half.
     fn grow(&mut self) -> Result {
-        let needed = self.used.checked_add(1).and_then(|n| n.checked_mul(2)).ok_or(ENOMEM)?;
+        let needed = self
+            .used
+            .checked_add(1)
+            .and_then(|n| n.checked_mul(2))
+            .ok_or(ENOMEM)?;
         if needed <= self.slots.len() {
             return Ok(());
         }
@@ -135,11 +141,11 @@ impl NameTable {
         let mut slots = KVVec::new();
         slots.resize(len, (0u32, 0u32), GFP_KERNEL_ACCOUNT)?;
         for &(h, off) in self.slots.iter().filter(|s| s.1 != 0) {
-            let mut i = (h as usize) & (len - 1);
-            while slots[i].1 != 0 {
+            let mut i = slot_of(h, len);
+            while slots.get(i).is_some_and(|s| s.1 != 0) {
                 i = (i + 1) & (len - 1);
             }
-            slots[i] = (h, off);
+            *slots.get_mut(i).ok_or(EINVAL)? = (h, off);
         }
         self.slots = slots;
         Ok(())
@@ -149,21 +155,23 @@ impl NameTable {
     fn intern(&mut self, buf: &mut RecordBuf, name: &[u8]) -> Result<u32> {
         self.grow()?;
         let h = fnv1a(name);
-        let mask = self.slots.len() - 1;
-        let mut i = (h as usize) & mask;
+        let len = self.slots.len();
+        let mut i = slot_of(h, len);
+        // The table is never full (load factor <= 1/2), so the probe ends at an empty slot.
         loop {
-            let (sh, soff) = self.slots[i];
-            if soff == 0 {
+            let slot = self.slots.get_mut(i).ok_or(EINVAL)?;
+            let (sh, soff) = *slot;
+            let Some(local) = soff.checked_sub(1) else {
                 let local = buf.push_str(name)?;
-                self.slots[i] = (h, rules::offset32(local)?.checked_add(1).ok_or(EOVERFLOW)?);
+                *slot = (h, rules::offset32(local)?.checked_add(1).ok_or(EOVERFLOW)?);
                 self.used += 1;
                 return buf.abs(local);
-            }
-            let local = (soff - 1) as usize;
+            };
+            let local = usize::try_from(local)?;
             if sh == h && buf.str_eq(local, name) {
                 return buf.abs(local);
             }
-            i = (i + 1) & mask;
+            i = (i + 1) & (len - 1);
         }
     }
 }

@@ -179,12 +179,20 @@ mod tests {
     fn args_valid() {
         assert_eq!(
             check_args(0, true, 0, 0),
-            Ok(Args { flags: 0, mask: 0, selection: Selection::Ids(0) })
+            Ok(Args {
+                flags: 0,
+                mask: 0,
+                selection: Selection::Ids(0)
+            })
         );
         let all = (uapi::ALL | uapi::THREADS | uapi::STRICT) as i32;
-        assert_eq!(check_args(0, true, all, uapi::SUPPORTED_MASK).map(|a| a.selection), Ok(Selection::All));
         assert_eq!(
-            check_args(uapi::NR_PROC_MAX, false, uapi::PIDFD as i32, uapi::INFO_IDS).map(|a| a.selection),
+            check_args(0, true, all, uapi::SUPPORTED_MASK).map(|a| a.selection),
+            Ok(Selection::All)
+        );
+        assert_eq!(
+            check_args(uapi::NR_PROC_MAX, false, uapi::PIDFD as i32, uapi::INFO_IDS)
+                .map(|a| a.selection),
             Ok(Selection::Ids(65536))
         );
     }
@@ -193,7 +201,10 @@ mod tests {
     fn args_invalid() {
         assert_eq!(check_args(0, true, 1 << 4, 0), Err(Invalid));
         assert_eq!(check_args(0, true, i32::MIN, 0), Err(Invalid));
-        assert_eq!(check_args(0, true, 0, uapi::INFO_MEMORY_MAP << 1), Err(Invalid));
+        assert_eq!(
+            check_args(0, true, 0, uapi::INFO_MEMORY_MAP << 1),
+            Err(Invalid)
+        );
         assert_eq!(check_args(0, true, 0, 1 << 63), Err(Invalid));
         assert_eq!(check_args(-1, false, 0, 0), Err(Invalid));
         assert_eq!(check_args(i32::MIN, false, 0, 0), Err(Invalid));
@@ -201,7 +212,10 @@ mod tests {
         let all = uapi::ALL as i32;
         assert_eq!(check_args(1, true, all, 0), Err(Invalid));
         assert_eq!(check_args(0, false, all, 0), Err(Invalid));
-        assert_eq!(check_args(0, true, all | uapi::PIDFD as i32, 0), Err(Invalid));
+        assert_eq!(
+            check_args(0, true, all | uapi::PIDFD as i32, 0),
+            Err(Invalid)
+        );
     }
 
     #[test]
@@ -221,10 +235,31 @@ mod tests {
     fn layout_fits_exactly() {
         let h = uapi::PROCESS_INFO_SIZE;
         let mut l = Layout::new(h + 16 + 8);
-        assert_eq!(l.place(16), Ok(Some(Placed { offset: h, prev: None })));
-        assert_eq!(l.place(8), Ok(Some(Placed { offset: h + 16, prev: Some(h) })));
+        assert_eq!(
+            l.place(16),
+            Ok(Some(Placed {
+                offset: h,
+                prev: None
+            }))
+        );
+        assert_eq!(
+            l.place(8),
+            Ok(Some(Placed {
+                offset: h + 16,
+                prev: Some(h)
+            }))
+        );
         let s = l.finish().unwrap();
-        assert_eq!(s, Summary { needed: h + 24, header_fits: true, truncated: false, nr_written: 2, first_offset: h as u32 });
+        assert_eq!(
+            s,
+            Summary {
+                needed: h + 24,
+                header_fits: true,
+                truncated: false,
+                nr_written: 2,
+                first_offset: h as u32
+            }
+        );
     }
 
     #[test]
@@ -246,7 +281,13 @@ mod tests {
         let s = l.finish().unwrap();
         assert!(!s.header_fits && s.truncated);
         assert_eq!(s.first_offset, 0);
-        assert_eq!(Layout::new(uapi::PROCESS_INFO_SIZE).finish().unwrap().truncated, false);
+        assert_eq!(
+            Layout::new(uapi::PROCESS_INFO_SIZE)
+                .finish()
+                .unwrap()
+                .truncated,
+            false
+        );
     }
 
     #[test]

@@ -155,7 +155,8 @@ impl Output {
             if let Some(prev) = placed.prev {
                 let link = rules::offset32(placed.offset)?;
                 self.write_at(
-                    prev.checked_add(uapi::PROCREC_NEXT_OFFSET).ok_or(EOVERFLOW)?,
+                    prev.checked_add(uapi::PROCREC_NEXT_OFFSET)
+                        .ok_or(EOVERFLOW)?,
                     &link.to_ne_bytes(),
                 )?;
             }

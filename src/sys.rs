@@ -15,8 +15,8 @@ use core::{
 };
 use kernel::{
     bindings,
-    ffi::{c_char, c_int, c_long, c_void},
     error::{from_err_ptr, to_result},
+    ffi::{c_char, c_int, c_long, c_void},
     mm::MmWithUser,
     prelude::*,
     sync::{aref::ARef, rcu},
@@ -153,6 +153,11 @@ impl Drop for PidRef {
     }
 }
 
+/// An `unsigned long` as a `u64` (lossless on every Linux target).
+fn widen(v: usize) -> u64 {
+    u64::try_from(v).unwrap_or(u64::MAX)
+}
+
 /// Borrows a raw task pointer as a `Task`.
 ///
 /// # Safety
@@ -210,7 +215,7 @@ impl TaskList {
     /// Every thread of the thread group that `task` belongs to, leader first.
     pub(crate) fn threads<'a>(&'a self, task: &'a Task) -> impl Iterator<Item = &'a Task> + 'a {
         // SAFETY: `task` is valid; its group leader cannot change while `tasklist_lock` is held.
-        let mut cur = unsafe { (*task.as_ptr()).group_leader };
+        let mut cur = unsafe { bindings::task_group_leader(task.as_ptr()) };
         core::iter::from_fn(move || {
             if cur.is_null() {
                 return None;
@@ -229,7 +234,10 @@ impl TaskList {
         // SAFETY: `ns.pid_ns` is valid (type invariant of `CallerNs`); the pid hash may be
         // read under `tasklist_lock` and RCU, both held by `self`.
         let task = unsafe {
-            bindings::pid_task(bindings::find_pid_ns(nr, ns.pid_ns), bindings::pid_type_PIDTYPE_PID)
+            bindings::pid_task(
+                bindings::find_pid_ns(nr, ns.pid_ns),
+                bindings::pid_type_PIDTYPE_PID,
+            )
         };
         // SAFETY: A task found on the pid hash stays valid while `tasklist_lock` is held.
         (!task.is_null()).then(|| unsafe { task_ref(task) })
@@ -283,18 +291,18 @@ impl<'a> TaskFacts<'a> {
         // SAFETY: The task is valid (we hold a reference); the state is read racily, as procfs
         // does.
         let c: c_char = unsafe { bindings::task_state_to_char(self.raw()) };
-        c as u8
+        c
     }
 
     /// `prio`, `nice` and `policy`, as /proc/PID/stat shows them.
     pub(crate) fn prio(&self) -> (i32, i32, u32) {
         let t = self.raw();
-        // SAFETY: The task is valid; these fields are read racily, as procfs does.
+        // SAFETY: The task is valid; these fields are read racily (in C), as procfs does.
         unsafe {
             (
                 bindings::process_getinfo_task_prio(t),
                 bindings::task_nice(t),
-                ptr::read_volatile(ptr::addr_of!((*t).policy)),
+                bindings::task_policy(t),
             )
         }
     }
@@ -303,7 +311,7 @@ impl<'a> TaskFacts<'a> {
     pub(crate) fn oom_score_adj(&self) -> i32 {
         // SAFETY: `signal` is valid for as long as the task is (it is released in
         // `__put_task_struct()`); the value is read racily, as procfs does.
-        i32::from(unsafe { ptr::read_volatile(ptr::addr_of!((*(*self.raw()).signal).oom_score_adj)) })
+        i32::from(unsafe { bindings::task_oom_score_adj(self.raw()) })
     }
 
     /// The name /proc/PID/comm shows, NUL-terminated.
@@ -320,8 +328,18 @@ impl<'a> TaskFacts<'a> {
         // an RCU read-side section until `_rcu` drops.
         let c = unsafe { &*bindings::__task_cred(self.raw()) };
         (
-            [ns.uid(c.uid), ns.uid(c.euid), ns.uid(c.suid), ns.uid(c.fsuid)],
-            [ns.gid(c.gid), ns.gid(c.egid), ns.gid(c.sgid), ns.gid(c.fsgid)],
+            [
+                ns.uid(c.uid),
+                ns.uid(c.euid),
+                ns.uid(c.suid),
+                ns.uid(c.fsuid),
+            ],
+            [
+                ns.gid(c.gid),
+                ns.gid(c.egid),
+                ns.gid(c.sgid),
+                ns.gid(c.fsgid),
+            ],
         )
     }
 
@@ -358,14 +376,15 @@ impl<'a> TaskFacts<'a> {
 pub(crate) fn mm_counters(mm: &MmWithUser) -> [u64; 5] {
     let raw = mm.as_raw();
     let counter = |member: u32| -> u64 {
+        let Ok(member) = c_int::try_from(member) else {
+            return 0;
+        };
         // SAFETY: `mm` is valid (we hold an `mm_users` reference) and `member` is an index of
         // its counter array.
-        let v = unsafe { bindings::get_mm_counter_sum(raw, member as c_int) };
-        v as u64
+        widen(unsafe { bindings::get_mm_counter_sum(raw, member) })
     };
-    // SAFETY: `total_vm` is read racily, as /proc/PID/status does.
-    let total_vm =
-        unsafe { ptr::read_volatile(ptr::addr_of!((*raw).__bindgen_anon_1.total_vm)) } as u64;
+    // SAFETY: `mm` is valid; `total_vm` is read racily (in C), as /proc/PID/status does.
+    let total_vm = widen(unsafe { bindings::mm_total_vm(raw) });
     [
         counter(bindings::MM_ANONPAGES),
         counter(bindings::MM_FILEPAGES),
@@ -449,8 +468,6 @@ pub(crate) struct Vma<'a>(&'a bindings::vm_area_struct);
 
 /// What the mapped file of a VMA contributes to its line in /proc/PID/maps.
 pub(crate) struct VmaFile {
-    /// Identity of the `struct file`, to share names between consecutive VMAs.
-    pub(crate) key: usize,
     pub(crate) inode: u64,
     pub(crate) dev: u32,
     pub(crate) pgoff: u64,
@@ -461,13 +478,13 @@ impl<'a> Vma<'a> {
         // SAFETY: `vm_start` is the active member for a VMA in the tree or the gate VMA, and is
         // stable under the mmap read lock.
         let start = unsafe { self.0.__bindgen_anon_1.__bindgen_anon_1.vm_start };
-        start as u64
+        widen(start)
     }
 
     pub(crate) fn end(&self) -> u64 {
         // SAFETY: As in `start`.
         let end = unsafe { self.0.__bindgen_anon_1.__bindgen_anon_1.vm_end };
-        end as u64
+        widen(end)
     }
 
     /// `PROT_*` and `PROCREC_VMA_*` bits.
@@ -505,17 +522,15 @@ impl<'a> Vma<'a> {
         if file.is_null() {
             return None;
         }
+        let (mut inode, mut dev) = (0u64, 0u32);
         // SAFETY: The VMA holds a reference on its file for as long as it exists, and the VMA
         // exists while the mmap lock is held; the inode and its super block outlive the file.
-        let (inode, dev) = unsafe {
-            let inode = bindings::file_user_inode(file);
-            ((*inode).i_ino as u64, (*(*inode).i_sb).s_dev)
-        };
+        // The out-pointers are valid locals.
+        unsafe { bindings::inode_ino_dev(bindings::file_user_inode(file), &mut inode, &mut dev) };
         Some(VmaFile {
-            key: file as usize,
             inode,
             dev,
-            pgoff: (self.0.vm_pgoff as u64) << kernel::page::PAGE_SHIFT,
+            pgoff: widen(self.0.vm_pgoff).saturating_mul(widen(kernel::page::PAGE_SIZE)),
         })
     }
 
@@ -538,7 +553,7 @@ impl<'a> Vma<'a> {
         }
         // SAFETY: A non-NULL return is a NUL-terminated string, in `scratch` or constant, valid
         // while the mmap lock is held, which outlives `'b`.
-        Ok(Some(unsafe { CStr::from_ptr(name.cast()) }.to_bytes()))
+        Ok(Some(unsafe { CStr::from_char_ptr(name) }.to_bytes()))
     }
 }
 

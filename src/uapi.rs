@@ -136,7 +136,9 @@ pub(crate) const PROCREC_VMA_SIZE: usize = core::mem::size_of::<ProcRecVma>();
 /// Offset of `next_procrec_offset` in `struct procrec`.
 pub(crate) const PROCREC_NEXT_OFFSET: usize = core::mem::offset_of!(ProcRec, next_procrec_offset);
 /// Offset of `next_procrec_vma_offset` in `struct procrec_vma`.
-pub(crate) const VMA_NEXT_OFFSET: usize = core::mem::offset_of!(ProcRecVma, next_procrec_vma_offset);
+pub(crate) const VMA_NEXT_OFFSET: usize =
+    core::mem::offset_of!(ProcRecVma, next_procrec_vma_offset);
 
 const _: () = assert!(PROCESS_INFO_SIZE == 88 && PROCREC_SIZE == 152 && PROCREC_VMA_SIZE == 64);
-const _: () = assert!(PROCESS_INFO_SIZE % 8 == 0 && PROCREC_SIZE % 8 == 0 && PROCREC_VMA_SIZE % 8 == 0);
+const _: () =
+    assert!(PROCESS_INFO_SIZE % 8 == 0 && PROCREC_SIZE % 8 == 0 && PROCREC_VMA_SIZE % 8 == 0);
