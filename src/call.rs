@@ -29,6 +29,10 @@ pub(crate) fn process_getinfo(
     let mut facts = Facts::new(CallerNs::current(), &args)?;
     let targets = walk::collect(&input, args.has(uapi::THREADS), facts.ns())?;
     drop(input);
+    if args.has(uapi::STRICT) && targets.iter().any(|t| t.task.is_none()) {
+        // Fail before anything is written.
+        return Err(ESRCH);
+    }
 
     let mut out = Output::new(out_buf, cap);
     let mut rec = RecordBuf::new();

@@ -29,10 +29,13 @@ static LAST_COUNT: AtomicUsize = AtomicUsize::new(256);
 
 /// Collects the targets of `input`; every thread of each process with `threads`.
 pub(crate) fn collect(input: &Input, threads: bool, ns: &CallerNs) -> Result<KVec<Target>> {
+    // One record per id; with threads a few per id to start with; under ALL, as many as last
+    // time. A pass that finds more retries with the exact count plus slack.
+    let per_id = if threads { 4 } else { 1 };
     let mut cap = match input {
-        Input::Pids(ids) if !threads => ids.len(),
-        Input::Pidfds(fds) if !threads => fds.len(),
-        _ => LAST_COUNT.load(Ordering::Relaxed),
+        Input::Pids(ids) => ids.len().saturating_mul(per_id),
+        Input::Pidfds(fds) => fds.len().saturating_mul(per_id),
+        Input::All => LAST_COUNT.load(Ordering::Relaxed),
     };
     loop {
         let mut set = Set {
@@ -137,9 +140,9 @@ impl Set {
             Input::Pids(ids) => {
                 for (i, &id) in ids.iter().enumerate() {
                     let idx = i32::try_from(i)?;
-                    match tasks.find(ns, id) {
-                        Some(t) if id > 0 => self.add_selected(tasks, ns, t, idx, threads)?,
-                        _ => self.add_gone(id, idx)?,
+                    match (id > 0).then(|| tasks.find(ns, id)).flatten() {
+                        Some(t) => self.add_selected(tasks, ns, t, idx, threads)?,
+                        None => self.add_gone(id, idx)?,
                     }
                 }
             }
