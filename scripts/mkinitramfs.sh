@@ -8,6 +8,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 out=$1 ko=$2
 shift 2
 root=$(mktemp -d)
+chmod 0755 "$root" # the guest's /: unprivileged tests must reach /proc
 trap 'rm -rf "$root"' EXIT
 mkdir -p "$root"/{bin,sbin,lib,proc,sys,dev,tmp,etc}
 cp /bin/busybox "$root/bin/busybox"

@@ -1,0 +1,395 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! Writing well-formed buffers, in the layout the kernel uses.
+//!
+//! The procfs backend builds its answer with this, so that both backends hand out the same
+//! buffer format and the same parsed types; tests use it to make buffers too. Each record is
+//! its `struct procrec`, then its comm, then its VMAs (8-byte aligned) with each distinct file
+//! name stored once per record.
+
+use std::collections::HashMap;
+use std::fmt;
+
+use crate::flags::{InfoFlags, Mask, Status};
+use crate::record::{Creds, Ids, Meminfo, Prio, State, VmCounters, Vma};
+use crate::uapi::{
+    ProcRec, ProcRecVma, ProcessInfo, PROCESS_INFO_SIZE_VER0, PROCREC_SIZE_VER0,
+    PROCREC_VMA_SIZE_VER0,
+};
+
+/// The facts of one record to encode. The record's mask is the set of facts that are `Some`.
+#[derive(Debug, Clone, Default)]
+pub struct RecordIn<'s> {
+    /// `GONE`, `NOACCESS`.
+    pub status: Status,
+    /// Index into the requested ids, -1 under ALL.
+    pub input_index: i32,
+    /// The `tid` field when `ids` is `None` (the requested id of a GONE record).
+    pub raw_tid: i32,
+    /// `IDS`.
+    pub ids: Option<Ids>,
+    /// `STATUS`.
+    pub state: Option<State>,
+    /// `OOM_SCORE_ADJ`.
+    pub oom_score_adj: Option<i32>,
+    /// `CREDS`.
+    pub creds: Option<Creds>,
+    /// `PRIO`.
+    pub prio: Option<Prio>,
+    /// `COMM`, without a NUL.
+    pub comm: Option<&'s [u8]>,
+    /// `VM_COUNTERS`.
+    pub vm: Option<VmCounters>,
+    /// `VM_SEQ`.
+    pub vm_seq: Option<u64>,
+    /// `MEMORY_MAP`, in address order.
+    pub vmas: Option<&'s [Vma<'s>]>,
+}
+
+impl RecordIn<'_> {
+    /// The mask the record will carry.
+    pub fn mask(&self) -> Mask {
+        let mut m = Mask::empty();
+        m.set(Mask::IDS, self.ids.is_some());
+        m.set(Mask::STATUS, self.state.is_some());
+        m.set(Mask::OOM_SCORE_ADJ, self.oom_score_adj.is_some());
+        m.set(Mask::CREDS, self.creds.is_some());
+        m.set(Mask::PRIO, self.prio.is_some());
+        m.set(Mask::COMM, self.comm.is_some());
+        m.set(Mask::VM_COUNTERS, self.vm.is_some());
+        m.set(Mask::VM_SEQ, self.vm_seq.is_some());
+        m.set(Mask::MEMORY_MAP, self.vmas.is_some());
+        m
+    }
+}
+
+/// Why a record cannot be encoded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EncodeError {
+    /// The buffer would pass 4 GiB, beyond what a `__u32` offset reaches.
+    TooLarge,
+    /// A string holds a NUL byte.
+    Nul,
+    /// The record has facts the header's mask lacks.
+    Mask(Mask),
+    /// VMAs are empty or out of address order.
+    VmaOrder,
+}
+
+impl fmt::Display for EncodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            EncodeError::TooLarge => write!(f, "buffer beyond 4 GiB"),
+            EncodeError::Nul => write!(f, "string with a NUL byte"),
+            EncodeError::Mask(m) => write!(f, "record facts {m:?} not requested"),
+            EncodeError::VmaOrder => write!(f, "VMAs empty or out of order"),
+        }
+    }
+}
+
+impl std::error::Error for EncodeError {}
+
+/// Builds a buffer: a header, then records appended one by one.
+#[derive(Debug, Clone)]
+pub struct Builder {
+    buf: Vec<u8>,
+    header: ProcessInfo,
+    last: Option<usize>,
+}
+
+fn off32(o: usize) -> Result<u32, EncodeError> {
+    u32::try_from(o).map_err(|_| EncodeError::TooLarge)
+}
+
+fn align8(buf: &mut Vec<u8>) {
+    buf.resize(buf.len().next_multiple_of(8), 0);
+}
+
+fn put(buf: &mut [u8], at: usize, bytes: &[u8]) {
+    if let Some(dst) = buf.get_mut(at..at + bytes.len()) {
+        dst.copy_from_slice(bytes);
+    }
+}
+
+fn push_str(buf: &mut Vec<u8>, s: &[u8]) -> Result<u32, EncodeError> {
+    if s.contains(&0) {
+        return Err(EncodeError::Nul);
+    }
+    let off = off32(buf.len())?;
+    buf.extend_from_slice(s);
+    buf.push(0);
+    Ok(off)
+}
+
+impl Builder {
+    /// A buffer answering a request for `mask`, from a producer that knows `supported`.
+    pub fn new(mask: Mask, supported: Mask) -> Builder {
+        Builder {
+            buf: vec![0; PROCESS_INFO_SIZE_VER0],
+            header: ProcessInfo {
+                size: PROCESS_INFO_SIZE_VER0 as u32,
+                mask: mask.bits(),
+                supported_mask: supported.bits(),
+                ..Default::default()
+            },
+            last: None,
+        }
+    }
+
+    /// Sets the system memory counters.
+    pub fn meminfo(&mut self, m: &Meminfo) {
+        let h = &mut self.header;
+        h.mem_total_kb = m.mem_total_kb;
+        h.mem_free_kb = m.mem_free_kb;
+        h.mem_available_kb = m.mem_available_kb;
+        h.buffers_kb = m.buffers_kb;
+        h.cached_kb = m.cached_kb;
+        h.swap_total_kb = m.swap_total_kb;
+        h.swap_free_kb = m.swap_free_kb;
+    }
+
+    /// Sets the header's flags.
+    pub fn flags(&mut self, flags: InfoFlags) {
+        self.header.flags = flags.bits();
+    }
+
+    /// Appends one record; on error the buffer is unchanged.
+    pub fn push(&mut self, r: &RecordIn<'_>) -> Result<(), EncodeError> {
+        let mask = r.mask();
+        if !Mask::from_bits_retain(self.header.mask).contains(mask) {
+            return Err(EncodeError::Mask(mask));
+        }
+        let saved = self.buf.len();
+        let res = self.push_inner(r, mask);
+        if res.is_err() {
+            self.buf.truncate(saved);
+        }
+        res
+    }
+
+    fn push_inner(&mut self, r: &RecordIn<'_>, mask: Mask) -> Result<(), EncodeError> {
+        align8(&mut self.buf);
+        let at = self.buf.len();
+        let at32 = off32(at)?;
+        self.buf.resize(at + PROCREC_SIZE_VER0, 0);
+        let ids = r.ids.unwrap_or(Ids {
+            tid: r.raw_tid,
+            ..Default::default()
+        });
+        let creds = r.creds.unwrap_or_default();
+        let prio = r.prio.unwrap_or_default();
+        let vm = r.vm.unwrap_or_default();
+        let mut rec = ProcRec {
+            size: PROCREC_SIZE_VER0 as u32,
+            mask: mask.bits(),
+            status: r.status.bits(),
+            input_index: r.input_index,
+            tid: ids.tid,
+            tgid: ids.tgid,
+            ppid: ids.ppid,
+            oom_score_adj: r.oom_score_adj.unwrap_or(0),
+            uid_real: creds.uid.real,
+            uid_effective: creds.uid.effective,
+            uid_saved: creds.uid.saved,
+            uid_fs: creds.uid.fs,
+            gid_real: creds.gid.real,
+            gid_effective: creds.gid.effective,
+            gid_saved: creds.gid.saved,
+            gid_fs: creds.gid.fs,
+            prio: prio.prio,
+            nice: prio.nice,
+            policy: prio.policy,
+            state: r.state.map_or(0, |s| s.0),
+            rss_anon_kb: vm.rss_anon_kb,
+            rss_file_kb: vm.rss_file_kb,
+            rss_shmem_kb: vm.rss_shmem_kb,
+            vm_size_kb: vm.vm_size_kb,
+            swap_kb: vm.swap_kb,
+            vm_seq: r.vm_seq.unwrap_or(0),
+            ..Default::default()
+        };
+        if let Some(comm) = r.comm {
+            rec.comm_offset = push_str(&mut self.buf, comm)?;
+        }
+        if let Some(vmas) = r.vmas {
+            let (first, nr) = self.push_vmas(vmas)?;
+            rec.first_vma_offset = first;
+            rec.nr_vmas = nr;
+        }
+        align8(&mut self.buf);
+        off32(self.buf.len())?;
+        put(&mut self.buf, at, &rec.to_ne_bytes());
+        match self.last {
+            Some(prev) => put(
+                &mut self.buf,
+                prev + std::mem::offset_of!(ProcRec, next_procrec_offset),
+                &at32.to_ne_bytes(),
+            ),
+            None => self.header.first_procrec_offset = at32,
+        }
+        self.last = Some(at);
+        self.header.nr_procrecs += 1;
+        Ok(())
+    }
+
+    fn push_vmas(&mut self, vmas: &[Vma<'_>]) -> Result<(u32, u32), EncodeError> {
+        let mut names: HashMap<&[u8], u32> = HashMap::new();
+        let mut first = 0;
+        let mut prev: Option<(usize, u64)> = None;
+        for v in vmas {
+            if v.start >= v.end || prev.is_some_and(|(_, end)| v.start < end) {
+                return Err(EncodeError::VmaOrder);
+            }
+            let name_off = match v.name {
+                None => 0,
+                Some(n) => match names.get(n) {
+                    Some(&o) => o,
+                    None => {
+                        let o = push_str(&mut self.buf, n)?;
+                        names.insert(n, o);
+                        o
+                    }
+                },
+            };
+            align8(&mut self.buf);
+            let at = self.buf.len();
+            let at32 = off32(at)?;
+            let raw = ProcRecVma {
+                size: PROCREC_VMA_SIZE_VER0 as u32,
+                start: v.start,
+                end: v.end,
+                file_offset: v.file_offset,
+                inode: v.inode,
+                dev_major: v.dev_major,
+                dev_minor: v.dev_minor,
+                prot: v.prot.bits(),
+                flags: v.flags.bits(),
+                backing_file_name_offset: name_off,
+                ..Default::default()
+            };
+            self.buf.extend_from_slice(&raw.to_ne_bytes());
+            match prev {
+                Some((p, _)) => put(
+                    &mut self.buf,
+                    p + std::mem::offset_of!(ProcRecVma, next_procrec_vma_offset),
+                    &at32.to_ne_bytes(),
+                ),
+                None => first = at32,
+            }
+            prev = Some((at, v.end));
+        }
+        let nr = u32::try_from(vmas.len()).map_err(|_| EncodeError::TooLarge)?;
+        Ok((first, nr))
+    }
+
+    /// The number of records so far.
+    pub fn len(&self) -> usize {
+        usize::try_from(self.header.nr_procrecs).unwrap_or(usize::MAX)
+    }
+
+    /// Whether no record was pushed.
+    pub fn is_empty(&self) -> bool {
+        self.header.nr_procrecs == 0
+    }
+
+    /// The finished buffer.
+    pub fn finish(mut self) -> Vec<u8> {
+        let h = self.header.to_ne_bytes();
+        put(&mut self.buf, 0, &h);
+        self.buf
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::flags::{Prot, VmaFlags};
+    use crate::parse::Info;
+
+    #[test]
+    fn roundtrip_one_record() {
+        let vmas = [
+            Vma {
+                start: 0x1000,
+                end: 0x2000,
+                prot: Prot::READ,
+                name: Some(b"/bin/x"),
+                ..Default::default()
+            },
+            Vma {
+                start: 0x2000,
+                end: 0x3000,
+                prot: Prot::READ | Prot::EXEC,
+                flags: VmaFlags::SHARED,
+                name: Some(b"/bin/x"),
+                ..Default::default()
+            },
+        ];
+        let mut b = Builder::new(Mask::all(), Mask::all());
+        b.meminfo(&Meminfo {
+            mem_total_kb: 42,
+            ..Default::default()
+        });
+        let r = RecordIn {
+            input_index: 3,
+            ids: Some(Ids {
+                tid: 7,
+                tgid: 7,
+                ppid: 1,
+            }),
+            comm: Some(b"init"),
+            vmas: Some(&vmas),
+            ..Default::default()
+        };
+        b.push(&r).unwrap();
+        b.push(&RecordIn {
+            status: Status::GONE,
+            raw_tid: 99,
+            input_index: 4,
+            ..Default::default()
+        })
+        .unwrap();
+        let buf = b.finish();
+        let info = Info::parse(&buf).unwrap();
+        assert_eq!(info.meminfo().unwrap().mem_total_kb, 42);
+        let recs: Vec<_> = info.records().collect();
+        assert_eq!(recs.len(), 2);
+        assert_eq!(recs[0].comm, Some(&b"init"[..]));
+        assert_eq!(recs[0].input_index, Some(3));
+        let got: Vec<_> = recs[0].memory_map.unwrap().iter().collect();
+        assert_eq!(got, vmas);
+        // The shared name is stored once.
+        assert_eq!(got[0].name.unwrap().as_ptr(), got[1].name.unwrap().as_ptr());
+        assert!(recs[1].is_gone());
+        assert_eq!(recs[1].raw_tid, 99);
+        assert_eq!(recs[1].ids, None);
+    }
+
+    #[test]
+    fn rejects_bad_input() {
+        let mut b = Builder::new(Mask::IDS, Mask::all());
+        let comm = RecordIn {
+            comm: Some(b"x"),
+            ..Default::default()
+        };
+        assert!(matches!(b.push(&comm), Err(EncodeError::Mask(_))));
+        let mut b = Builder::new(Mask::all(), Mask::all());
+        let nul = RecordIn {
+            comm: Some(b"a\0b"),
+            ..Default::default()
+        };
+        assert_eq!(b.push(&nul), Err(EncodeError::Nul));
+        let bad = [Vma {
+            start: 2,
+            end: 1,
+            ..Default::default()
+        }];
+        let r = RecordIn {
+            vmas: Some(&bad),
+            ..Default::default()
+        };
+        assert_eq!(b.push(&r), Err(EncodeError::VmaOrder));
+        assert!(b.is_empty());
+        assert!(Info::parse(&b.finish()).unwrap().is_empty());
+    }
+}

@@ -1,0 +1,152 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! Typed bit sets: the facts ([`Mask`]), the selection flags ([`Flags`]), a record's
+//! [`Status`], the header's [`InfoFlags`], and a VMA's [`Prot`] and [`VmaFlags`].
+
+use crate::uapi;
+
+bitflags::bitflags! {
+    /// The facts a call asks for (`PROCESS_INFO_*`), and those a record holds.
+    ///
+    /// ```
+    /// use process_getinfo::Mask;
+    /// let m = Mask::IDS | Mask::COMM;
+    /// assert!(m.contains(Mask::IDS));
+    /// assert_eq!(Mask::parse_list("ids,comm").unwrap(), m);
+    /// ```
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+    pub struct Mask: u64 {
+        /// The header's system memory counters, as /proc/meminfo.
+        const MEMINFO = uapi::PROCESS_INFO_MEMINFO;
+        /// `tid`, `tgid`, `ppid`.
+        const IDS = uapi::PROCESS_INFO_IDS;
+        /// The one-letter state of /proc/PID/stat.
+        const STATUS = uapi::PROCESS_INFO_STATUS;
+        /// `oom_score_adj`.
+        const OOM_SCORE_ADJ = uapi::PROCESS_INFO_OOM_SCORE_ADJ;
+        /// Real, effective, saved and filesystem uids and gids.
+        const CREDS = uapi::PROCESS_INFO_CREDS;
+        /// `prio`, `nice`, `policy`.
+        const PRIO = uapi::PROCESS_INFO_PRIO;
+        /// The command name of /proc/PID/comm.
+        const COMM = uapi::PROCESS_INFO_COMM;
+        /// `RssAnon`, `RssFile`, `RssShmem`, `VmSize`, `VmSwap`.
+        const VM_COUNTERS = uapi::PROCESS_INFO_VM_COUNTERS;
+        /// The memory map change cookie.
+        const VM_SEQ = uapi::PROCESS_INFO_VM_SEQ;
+        /// The memory map, one entry per VMA.
+        const MEMORY_MAP = uapi::PROCESS_INFO_MEMORY_MAP;
+    }
+}
+
+impl Mask {
+    /// The facts that live in records (every bit but [`Mask::MEMINFO`]).
+    pub const RECORD: Mask = Mask::all().difference(Mask::MEMINFO);
+
+    /// Parses one fact name, case-insensitively: `meminfo`, `ids`, `status`,
+    /// `oom_score_adj`, `creds`, `prio`, `comm`, `vm_counters`, `vm_seq`, `memory_map`
+    /// (`-` may stand for `_`), or `all`.
+    pub fn parse_name(name: &str) -> Option<Mask> {
+        let n = name.trim().to_ascii_uppercase().replace('-', "_");
+        if n == "ALL" {
+            return Some(Mask::all());
+        }
+        Mask::from_name(&n)
+    }
+
+    /// Parses a comma-separated list of fact names (see [`Mask::parse_name`]).
+    pub fn parse_list(list: &str) -> Result<Mask, String> {
+        list.split(',')
+            .filter(|s| !s.trim().is_empty())
+            .try_fold(Mask::empty(), |m, s| {
+                Mask::parse_name(s)
+                    .map(|b| m | b)
+                    .ok_or_else(|| format!("unknown fact {s:?}"))
+            })
+    }
+}
+
+bitflags::bitflags! {
+    /// The selection flags of the call (`PROCESS_GETINFO_*`). The safe [`crate::Query`] sets
+    /// them from its builder methods; they are public for the raw wrapper.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+    pub struct Flags: u32 {
+        /// Every process visible in the caller's pid namespace.
+        const ALL = uapi::PROCESS_GETINFO_ALL;
+        /// One record per thread.
+        const THREADS = uapi::PROCESS_GETINFO_THREADS;
+        /// The ids are pidfds.
+        const PIDFD = uapi::PROCESS_GETINFO_PIDFD;
+        /// Fail with ESRCH/EACCES instead of per-record status.
+        const STRICT = uapi::PROCESS_GETINFO_STRICT;
+    }
+}
+
+bitflags::bitflags! {
+    /// The header's `flags`.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+    pub struct InfoFlags: u32 {
+        /// The call failed with E2BIG: the buffer holds a valid prefix only.
+        const TRUNCATED = uapi::PROCESS_INFO_TRUNCATED;
+    }
+}
+
+bitflags::bitflags! {
+    /// A record's `status`.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+    pub struct Status: u32 {
+        /// The id names no visible process; the record's `tid` holds the requested id.
+        const GONE = uapi::PROCREC_GONE;
+        /// Some requested fact was denied and is left out of the record's mask.
+        const NOACCESS = uapi::PROCREC_NOACCESS;
+    }
+}
+
+bitflags::bitflags! {
+    /// A VMA's protection (`PROT_*`).
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+    pub struct Prot: u32 {
+        /// `PROT_READ`.
+        const READ = libc::PROT_READ as u32;
+        /// `PROT_WRITE`.
+        const WRITE = libc::PROT_WRITE as u32;
+        /// `PROT_EXEC`.
+        const EXEC = libc::PROT_EXEC as u32;
+    }
+}
+
+bitflags::bitflags! {
+    /// A VMA's `flags` (`PROCREC_VMA_*`).
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+    pub struct VmaFlags: u32 {
+        /// Shared mapping (`s` in /proc/PID/maps).
+        const SHARED = uapi::PROCREC_VMA_SHARED;
+        /// Locked in memory (mlock).
+        const LOCKED = uapi::PROCREC_VMA_LOCKED;
+        /// A hugetlbfs mapping.
+        const HUGETLB = uapi::PROCREC_VMA_HUGETLB;
+        /// The name is a special `[bracketed]` one (`[heap]`, `[stack]`, `[vdso]`...).
+        const SPECIAL = uapi::PROCREC_VMA_SPECIAL;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn mask_names() {
+        assert_eq!(Mask::parse_name("oom-score-adj"), Some(Mask::OOM_SCORE_ADJ));
+        assert_eq!(Mask::parse_name("Memory_Map"), Some(Mask::MEMORY_MAP));
+        assert_eq!(Mask::parse_name("all"), Some(Mask::all()));
+        assert_eq!(Mask::parse_name("bogus"), None);
+        assert!(Mask::parse_list("ids,bogus").is_err());
+        assert_eq!(Mask::parse_list("").unwrap(), Mask::empty());
+    }
+
+    #[test]
+    fn mask_matches_header() {
+        assert_eq!(Mask::all().bits(), (uapi::PROCESS_INFO_MEMORY_MAP << 1) - 1);
+        assert!(!Mask::RECORD.contains(Mask::MEMINFO));
+    }
+}

@@ -1,0 +1,183 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! The zero-copy parser of a process_getinfo(2) buffer.
+//!
+//! [`Info::parse`] checks the whole buffer once, the way the C selftests' `pgi_check_buffer()`
+//! does: every offset is inside the buffer, past the header and 8-byte aligned, every `size`
+//! is at least the VER0 size and fits, each chain is exactly as long as its count says and then
+//! ends, every record's mask lies within the header's, every string is NUL-terminated inside
+//! the buffer, and VMAs are non-empty and in address order. A buffer that fails any check is a
+//! [`ParseError`]; nothing here panics or uses `unsafe`. The iterators then decode records and
+//! VMAs lazily, borrowing strings from the buffer.
+//!
+//! Structs are walked by their offsets and `size` fields only: a newer kernel may write larger
+//! structs, whose extra bytes are skipped.
+
+#![forbid(unsafe_code)]
+
+mod error;
+mod read;
+mod records;
+mod vmas;
+
+use std::mem::offset_of;
+
+pub use error::{Item, ParseError};
+use read::{rd_u32, rd_u64};
+use records::decode_record;
+pub use records::{Record, Records};
+pub use vmas::{VmaIter, Vmas};
+
+use crate::flags::{InfoFlags, Mask};
+use crate::record::Meminfo;
+use crate::uapi::{ProcessInfo, PROCESS_INFO_SIZE_VER0, PROCREC_SIZE_VER0};
+
+/// The header, decoded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Header {
+    /// The header's `size`.
+    pub size: u32,
+    /// `nr_procrecs`.
+    pub nr_procrecs: u32,
+    /// `first_procrec_offset`.
+    pub first_procrec_offset: u32,
+    /// `flags`.
+    pub flags: InfoFlags,
+    /// The facts requested (bits this crate does not know are kept).
+    pub mask: Mask,
+    /// Every fact the producer knows.
+    pub supported_mask: Mask,
+    /// The system memory counters, when `mask` has [`Mask::MEMINFO`].
+    pub meminfo: Option<Meminfo>,
+}
+
+/// A checked buffer: the header and a lazily decoded chain of records.
+#[derive(Debug, Clone, Copy)]
+pub struct Info<'a> {
+    buf: &'a [u8],
+    header: Header,
+}
+
+impl<'a> Info<'a> {
+    /// Checks the whole buffer and returns a view of it.
+    pub fn parse(buf: &'a [u8]) -> Result<Info<'a>, ParseError> {
+        let len = buf.len();
+        if len < PROCESS_INFO_SIZE_VER0 {
+            return Err(ParseError::Short { len });
+        }
+        let short = ParseError::Short { len };
+        let r32 = |f: usize| rd_u32(buf, f).ok_or(short.clone());
+        let r64 = |f: usize| rd_u64(buf, f).ok_or(short.clone());
+        let size = r32(offset_of!(ProcessInfo, size))?;
+        if usize::try_from(size).map_or(true, |s| s < PROCESS_INFO_SIZE_VER0 || s > len) {
+            return Err(ParseError::HeaderSize { size, len });
+        }
+        let mask = Mask::from_bits_retain(r64(offset_of!(ProcessInfo, mask))?);
+        let meminfo = if mask.contains(Mask::MEMINFO) {
+            Some(Meminfo {
+                mem_total_kb: r64(offset_of!(ProcessInfo, mem_total_kb))?,
+                mem_free_kb: r64(offset_of!(ProcessInfo, mem_free_kb))?,
+                mem_available_kb: r64(offset_of!(ProcessInfo, mem_available_kb))?,
+                buffers_kb: r64(offset_of!(ProcessInfo, buffers_kb))?,
+                cached_kb: r64(offset_of!(ProcessInfo, cached_kb))?,
+                swap_total_kb: r64(offset_of!(ProcessInfo, swap_total_kb))?,
+                swap_free_kb: r64(offset_of!(ProcessInfo, swap_free_kb))?,
+            })
+        } else {
+            None
+        };
+        let header = Header {
+            size,
+            nr_procrecs: r32(offset_of!(ProcessInfo, nr_procrecs))?,
+            first_procrec_offset: r32(offset_of!(ProcessInfo, first_procrec_offset))?,
+            flags: InfoFlags::from_bits_retain(r32(offset_of!(ProcessInfo, flags))?),
+            mask,
+            supported_mask: Mask::from_bits_retain(r64(offset_of!(ProcessInfo, supported_mask))?),
+            meminfo,
+        };
+        let info = Info { buf, header };
+        info.check()?;
+        Ok(info)
+    }
+
+    /// Walks every record and VMA once.
+    fn check(&self) -> Result<(), ParseError> {
+        let h = &self.header;
+        let count_err = ParseError::Count {
+            record: None,
+            count: h.nr_procrecs,
+            first: h.first_procrec_offset,
+        };
+        let max = self.buf.len() / PROCREC_SIZE_VER0;
+        if usize::try_from(h.nr_procrecs).map_or(true, |n| n > max)
+            || (h.nr_procrecs == 0) != (h.first_procrec_offset == 0)
+        {
+            return Err(count_err);
+        }
+        let mut off = h.first_procrec_offset;
+        for index in 0..h.nr_procrecs {
+            if off == 0 {
+                return Err(ParseError::ChainEnds(Item::Record(index)));
+            }
+            let (rec, next) = decode_record(self.buf, h, index, off)?;
+            if let Some(vmas) = rec.memory_map {
+                vmas.check(index)?;
+            }
+            off = next;
+        }
+        if off != 0 {
+            return Err(ParseError::ChainTooLong { record: None });
+        }
+        Ok(())
+    }
+
+    /// The decoded header.
+    pub fn header(&self) -> &Header {
+        &self.header
+    }
+
+    /// The facts requested.
+    pub fn mask(&self) -> Mask {
+        self.header.mask
+    }
+
+    /// Every fact the producer knows.
+    pub fn supported_mask(&self) -> Mask {
+        self.header.supported_mask
+    }
+
+    /// Whether the buffer holds only a prefix of the result (E2BIG).
+    pub fn is_truncated(&self) -> bool {
+        self.header.flags.contains(InfoFlags::TRUNCATED)
+    }
+
+    /// The system memory counters, if requested.
+    pub fn meminfo(&self) -> Option<Meminfo> {
+        self.header.meminfo
+    }
+
+    /// The number of records.
+    pub fn len(&self) -> usize {
+        usize::try_from(self.header.nr_procrecs).unwrap_or(0)
+    }
+
+    /// Whether there are no records.
+    pub fn is_empty(&self) -> bool {
+        self.header.nr_procrecs == 0
+    }
+
+    /// The buffer this view borrows.
+    pub fn as_bytes(&self) -> &'a [u8] {
+        self.buf
+    }
+
+    /// The records, in buffer order.
+    pub fn records(&self) -> Records<'a> {
+        Records {
+            buf: self.buf,
+            header: self.header,
+            next: self.header.first_procrec_offset,
+            index: 0,
+        }
+    }
+}

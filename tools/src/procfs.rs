@@ -1,0 +1,545 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! The fallback backend: the same answer, read from /proc.
+//!
+//! It follows the system call's semantics where /proc can: the same selection rules, per-record
+//! GONE/NOACCESS status (or ESRCH/EACCES with STRICT), facts that do not apply left out, and
+//! the answer encoded into the same buffer format ([`crate::encode`]) so that callers parse it
+//! with the same code. It reads `status` (ids, creds, VM counters), `stat` (state, prio, nice,
+//! policy), `comm`, `oom_score_adj`, `maps` and `/proc/meminfo`.
+//!
+//! Differences from the system call (see also [`crate::Backend::Procfs`]):
+//! - the answer is not one snapshot: each file is read separately;
+//! - `VM_SEQ` is not known: it is left out of the header's mask and of `supported_mask`;
+//! - VMA flags hold only `SHARED` and `SPECIAL` (maps shows neither mlock nor hugetlb);
+//! - a fact whose file may not be read is denied (NOACCESS), even one the call would give;
+//! - under ALL the records come in pid order.
+
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+
+use crate::encode::{Builder, RecordIn};
+use crate::flags::{Flags, Mask, Prot, Status, VmaFlags};
+use crate::query::{Error, Target};
+use crate::record::{Creds, IdSet, Ids, Meminfo, Prio, State, VmCounters, Vma};
+use crate::uapi::NR_PROC_MAX;
+
+/// The facts this backend can give.
+pub const SUPPORTED: Mask = Mask::all().difference(Mask::VM_SEQ);
+
+const PROC: &str = "/proc";
+
+/// Why a task's facts could not be read.
+enum Fail {
+    /// The task is gone.
+    Gone,
+    /// Anything else.
+    Io(PathBuf, io::Error),
+}
+
+/// Reads one file of a task: `Ok(None)` when it may not be read (the facts from it are then
+/// left out and the record gets NOACCESS).
+fn read(path: &Path, status: &mut Status) -> Result<Option<Vec<u8>>, Fail> {
+    match fs::read(path) {
+        Ok(b) => Ok(Some(b)),
+        Err(e) => match e.raw_os_error() {
+            Some(libc::ENOENT) | Some(libc::ESRCH) => Err(Fail::Gone),
+            Some(libc::EACCES) | Some(libc::EPERM) => {
+                *status |= Status::NOACCESS;
+                Ok(None)
+            }
+            _ => Err(Fail::Io(path.to_owned(), e)),
+        },
+    }
+}
+
+/// The numeric entries of a directory, sorted.
+fn list_ids(dir: &Path) -> io::Result<Vec<i32>> {
+    let mut ids: Vec<i32> = fs::read_dir(dir)?
+        .filter_map(|e| e.ok()?.file_name().to_str()?.parse().ok())
+        .collect();
+    ids.sort_unstable();
+    Ok(ids)
+}
+
+/// One task to read, or an id that names none.
+enum Entry {
+    Task { input_index: i32, dir: PathBuf },
+    Gone { input_index: i32, id: i32 },
+}
+
+/// The value of a `Key:` line of a status-like file.
+fn field<'a>(text: &'a str, key: &str) -> Option<&'a str> {
+    text.lines().find_map(|l| {
+        let rest = l.strip_prefix(key)?.strip_prefix(':')?;
+        Some(rest.trim())
+    })
+}
+
+fn num<T: std::str::FromStr>(s: Option<&str>) -> Option<T> {
+    s?.split_whitespace().next()?.parse().ok()
+}
+
+fn idset(s: Option<&str>) -> Option<IdSet> {
+    let v: Vec<u32> = s?
+        .split_whitespace()
+        .map(|x| x.parse().ok())
+        .collect::<Option<_>>()?;
+    match v[..] {
+        [real, effective, saved, fs] => Some(IdSet {
+            real,
+            effective,
+            saved,
+            fs,
+        }),
+        _ => None,
+    }
+}
+
+/// The fields of /proc/PID/stat after the `(comm)`, starting with field 3 (state).
+fn stat_fields(stat: &str) -> Option<Vec<&str>> {
+    let rest = &stat[stat.rfind(')')? + 1..];
+    Some(rest.split_whitespace().collect())
+}
+
+/// A /proc/PID/maps line as a VMA with an owned name.
+fn parse_maps_line(line: &[u8]) -> Option<(Vma<'static>, Option<Vec<u8>>)> {
+    let mut it = line.splitn(6, |&c| c == b' ');
+    let range = std::str::from_utf8(it.next()?).ok()?;
+    let perms = it.next()?;
+    let offset = std::str::from_utf8(it.next()?).ok()?;
+    let dev = std::str::from_utf8(it.next()?).ok()?;
+    let inode = std::str::from_utf8(it.next()?).ok()?;
+    let rest = it.next().unwrap_or_default();
+    let (start, end) = range.split_once('-')?;
+    let (major, minor) = dev.split_once(':')?;
+    let mut prot = Prot::empty();
+    let mut flags = VmaFlags::empty();
+    match perms {
+        [r, w, x, s] => {
+            prot.set(Prot::READ, *r == b'r');
+            prot.set(Prot::WRITE, *w == b'w');
+            prot.set(Prot::EXEC, *x == b'x');
+            flags.set(VmaFlags::SHARED, *s == b's');
+        }
+        _ => return None,
+    }
+    let name_at = rest.iter().position(|&c| c != b' ').unwrap_or(rest.len());
+    let name = unescape(&rest[name_at..]);
+    if name.first() == Some(&b'[') {
+        flags |= VmaFlags::SPECIAL;
+    }
+    let vma = Vma {
+        start: u64::from_str_radix(start, 16).ok()?,
+        end: u64::from_str_radix(end, 16).ok()?,
+        file_offset: u64::from_str_radix(offset, 16).ok()?,
+        inode: inode.parse().ok()?,
+        dev_major: u32::from_str_radix(major, 16).ok()?,
+        dev_minor: u32::from_str_radix(minor, 16).ok()?,
+        prot,
+        flags,
+        name: None,
+    };
+    Some((vma, (!name.is_empty()).then_some(name)))
+}
+
+/// Undoes the `\012` escaping maps applies to a newline in a path.
+fn unescape(s: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(s.len());
+    let mut i = 0;
+    while i < s.len() {
+        if s[i..].starts_with(b"\\012") {
+            out.push(b'\n');
+            i += 4;
+        } else {
+            out.push(s[i]);
+            i += 1;
+        }
+    }
+    out
+}
+
+/// The facts of one task, owned.
+#[derive(Default)]
+struct Owned {
+    status: Status,
+    ids: Option<Ids>,
+    state: Option<State>,
+    oom_score_adj: Option<i32>,
+    creds: Option<Creds>,
+    prio: Option<Prio>,
+    comm: Option<Vec<u8>>,
+    vm: Option<VmCounters>,
+    vmas: Option<Vec<(Vma<'static>, Option<Vec<u8>>)>>,
+}
+
+/// Reads the facts of `mask` for the task at `dir`. Denied facts set NOACCESS; a task that
+/// vanishes is `Fail::Gone`.
+fn read_task(dir: &Path, mask: Mask) -> Result<Owned, Fail> {
+    let mut o = Owned::default();
+    let get = |name: &str, o: &mut Owned| -> Result<Option<String>, Fail> {
+        let b = read(&dir.join(name), &mut o.status)?;
+        Ok(b.map(|b| String::from_utf8_lossy(&b).into_owned()))
+    };
+    let bad = |what: &str| Fail::Io(dir.join(what), io::ErrorKind::InvalidData.into());
+
+    if mask.intersects(Mask::IDS | Mask::CREDS | Mask::VM_COUNTERS) {
+        if let Some(st) = get("status", &mut o)? {
+            if mask.contains(Mask::IDS) {
+                o.ids = Some(Ids {
+                    tid: num(field(&st, "Pid")).ok_or_else(|| bad("status"))?,
+                    tgid: num(field(&st, "Tgid")).ok_or_else(|| bad("status"))?,
+                    ppid: num(field(&st, "PPid")).ok_or_else(|| bad("status"))?,
+                });
+            }
+            if mask.contains(Mask::CREDS) {
+                o.creds = Some(Creds {
+                    uid: idset(field(&st, "Uid")).ok_or_else(|| bad("status"))?,
+                    gid: idset(field(&st, "Gid")).ok_or_else(|| bad("status"))?,
+                });
+            }
+            // Kernel threads and exited tasks have no mm, and no Vm lines.
+            if mask.contains(Mask::VM_COUNTERS) && field(&st, "VmSize").is_some() {
+                let kb = |k: &str| num(field(&st, k)).unwrap_or(0);
+                o.vm = Some(VmCounters {
+                    rss_anon_kb: kb("RssAnon"),
+                    rss_file_kb: kb("RssFile"),
+                    rss_shmem_kb: kb("RssShmem"),
+                    vm_size_kb: kb("VmSize"),
+                    swap_kb: kb("VmSwap"),
+                });
+            }
+        }
+    }
+    if mask.intersects(Mask::STATUS | Mask::PRIO) {
+        if let Some(stat) = get("stat", &mut o)? {
+            let f = stat_fields(&stat).ok_or_else(|| bad("stat"))?;
+            if mask.contains(Mask::STATUS) {
+                let c = f.first().and_then(|s| s.bytes().next());
+                o.state = Some(State(c.ok_or_else(|| bad("stat"))?));
+            }
+            if mask.contains(Mask::PRIO) {
+                let at = |n: usize| f.get(n - 3).and_then(|s| s.parse().ok());
+                o.prio = Some(Prio {
+                    prio: at(18).ok_or_else(|| bad("stat"))?,
+                    nice: at(19).ok_or_else(|| bad("stat"))?,
+                    policy: f
+                        .get(41 - 3)
+                        .and_then(|s| s.parse().ok())
+                        .ok_or_else(|| bad("stat"))?,
+                });
+            }
+        }
+    }
+    if mask.contains(Mask::OOM_SCORE_ADJ) {
+        if let Some(s) = get("oom_score_adj", &mut o)? {
+            o.oom_score_adj = Some(s.trim().parse().map_err(|_| bad("oom_score_adj"))?);
+        }
+    }
+    if mask.contains(Mask::COMM) {
+        if let Some(mut b) = read(&dir.join("comm"), &mut o.status)? {
+            if b.last() == Some(&b'\n') {
+                b.pop();
+            }
+            o.comm = Some(b);
+        }
+    }
+    if mask.contains(Mask::MEMORY_MAP) {
+        // An empty map: a kernel thread or an exited task; the fact does not apply.
+        if let Some(b) = read(&dir.join("maps"), &mut o.status)?.filter(|b| !b.is_empty()) {
+            let vmas = b
+                .split(|&c| c == b'\n')
+                .filter(|l| !l.is_empty())
+                .map(parse_maps_line)
+                .collect::<Option<Vec<_>>>()
+                .ok_or_else(|| bad("maps"))?;
+            o.vmas = Some(vmas);
+        }
+    }
+    Ok(o)
+}
+
+/// /proc/meminfo.
+pub fn meminfo() -> Result<Meminfo, Error> {
+    let path = Path::new(PROC).join("meminfo");
+    let text = fs::read_to_string(&path).map_err(|source| Error::Io { path, source })?;
+    let kb = |k: &str| num(field(&text, k)).unwrap_or(0);
+    Ok(Meminfo {
+        mem_total_kb: kb("MemTotal"),
+        mem_free_kb: kb("MemFree"),
+        mem_available_kb: kb("MemAvailable"),
+        buffers_kb: kb("Buffers"),
+        cached_kb: kb("Cached"),
+        swap_total_kb: kb("SwapTotal"),
+        swap_free_kb: kb("SwapFree"),
+    })
+}
+
+/// The pid a pidfd refers to (the `Pid:` line of its fdinfo): `Ok(None)` when the process is
+/// gone or not in our pid namespace; EBADF for an fd that is not a pidfd.
+fn pidfd_pid(fd: i32) -> Result<Option<i32>, Error> {
+    let text = fs::read_to_string(format!("{PROC}/self/fdinfo/{fd}"))
+        .map_err(|_| Error::errno_value(libc::EBADF))?;
+    let pid: i32 = num(field(&text, "Pid")).ok_or(Error::errno_value(libc::EBADF))?;
+    Ok((pid > 0).then_some(pid))
+}
+
+/// Whether an error means the process is gone (rather than, say, not readable by us).
+fn is_gone(e: &io::Error) -> bool {
+    matches!(e.raw_os_error(), Some(libc::ENOENT) | Some(libc::ESRCH))
+}
+
+/// The threads of the thread group `id` belongs to; `None` if it is gone. When the group
+/// cannot be read, `id` alone stands for it (its reads will then set NOACCESS).
+fn threads_of(id: i32) -> Option<Vec<PathBuf>> {
+    let alone = || Some(vec![Path::new(PROC).join(id.to_string())]);
+    let status = match fs::read_to_string(format!("{PROC}/{id}/status")) {
+        Ok(s) => s,
+        Err(e) if is_gone(&e) => return None,
+        Err(_) => return alone(),
+    };
+    let Some(tgid) = num::<i32>(field(&status, "Tgid")) else {
+        return alone();
+    };
+    let dir = Path::new(PROC).join(tgid.to_string()).join("task");
+    match list_ids(&dir) {
+        Ok(tids) => Some(tids.iter().map(|t| dir.join(t.to_string())).collect()),
+        Err(e) if is_gone(&e) => None,
+        Err(_) => alone(),
+    }
+}
+
+fn entries(target: &Target, threads: bool) -> Result<Vec<Entry>, Error> {
+    let mut out = Vec::new();
+    let ids: Vec<(i32, Option<i32>)> = match target {
+        Target::None => return Ok(out),
+        Target::All => {
+            let proc = Path::new(PROC);
+            let pids = list_ids(proc).map_err(|source| Error::Io {
+                path: proc.to_owned(),
+                source,
+            })?;
+            for pid in pids {
+                let dir = proc.join(pid.to_string());
+                if !threads {
+                    out.push(Entry::Task {
+                        input_index: -1,
+                        dir,
+                    });
+                    continue;
+                }
+                let task = dir.join("task");
+                for tid in list_ids(&task).unwrap_or_default() {
+                    out.push(Entry::Task {
+                        input_index: -1,
+                        dir: task.join(tid.to_string()),
+                    });
+                }
+            }
+            return Ok(out);
+        }
+        Target::Pids(v) => v.iter().map(|&p| (p, Some(p).filter(|&p| p > 0))).collect(),
+        Target::Pidfds(v) => v
+            .iter()
+            .map(|&fd| Ok((fd, pidfd_pid(fd)?)))
+            .collect::<Result<_, Error>>()?,
+    };
+    if ids.len() > NR_PROC_MAX {
+        return Err(Error::errno_value(libc::EINVAL));
+    }
+    for (i, (id, pid)) in ids.into_iter().enumerate() {
+        let input_index = i32::try_from(i).map_err(|_| Error::errno_value(libc::EINVAL))?;
+        let gone = Entry::Gone { input_index, id };
+        let Some(pid) = pid else {
+            out.push(gone);
+            continue;
+        };
+        let dir = Path::new(PROC).join(pid.to_string());
+        if threads {
+            match threads_of(pid) {
+                Some(dirs) if !dirs.is_empty() => {
+                    out.extend(dirs.into_iter().map(|dir| Entry::Task { input_index, dir }))
+                }
+                _ => out.push(gone),
+            }
+        } else {
+            // Only a missing directory means gone: one we may not look into is still there.
+            match fs::symlink_metadata(&dir) {
+                Err(e) if is_gone(&e) => out.push(gone),
+                _ => out.push(Entry::Task { input_index, dir }),
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Answers a query from /proc, as a buffer in the process_getinfo(2) format.
+pub(crate) fn query(target: &Target, flags: Flags, mask: Mask) -> Result<Vec<u8>, Error> {
+    if mask.bits() & !Mask::all().bits() != 0 {
+        return Err(Error::errno_value(libc::EINVAL));
+    }
+    let mask = mask & SUPPORTED;
+    let strict = flags.contains(Flags::STRICT);
+    let explicit = !matches!(target, Target::All | Target::None);
+    let mut b = Builder::new(mask, SUPPORTED);
+    if mask.contains(Mask::MEMINFO) {
+        b.meminfo(&meminfo()?);
+    }
+    for e in entries(target, flags.contains(Flags::THREADS))? {
+        let (input_index, dir, id) = match e {
+            Entry::Gone { input_index, id } => {
+                if strict {
+                    return Err(Error::errno_value(libc::ESRCH));
+                }
+                push_gone(&mut b, input_index, id)?;
+                continue;
+            }
+            Entry::Task { input_index, dir } => {
+                let id = dir
+                    .file_name()
+                    .and_then(|n| n.to_str()?.parse().ok())
+                    .unwrap_or(0);
+                (input_index, dir, id)
+            }
+        };
+        let o = match read_task(&dir, mask & Mask::RECORD) {
+            Ok(o) => o,
+            // Gone between listing and reading: under ALL it simply is not there any more.
+            Err(Fail::Gone) if !explicit => continue,
+            Err(Fail::Gone) if strict => return Err(Error::errno_value(libc::ESRCH)),
+            Err(Fail::Gone) => {
+                push_gone(&mut b, input_index, id)?;
+                continue;
+            }
+            Err(Fail::Io(path, source)) => return Err(Error::Io { path, source }),
+        };
+        if strict && o.status.contains(Status::NOACCESS) {
+            return Err(Error::errno_value(libc::EACCES));
+        }
+        let vmas: Option<Vec<Vma<'_>>> = o.vmas.as_ref().map(|v| {
+            v.iter()
+                .map(|(vma, name)| Vma {
+                    name: name.as_deref(),
+                    ..*vma
+                })
+                .collect()
+        });
+        let rec = RecordIn {
+            status: o.status,
+            input_index,
+            raw_tid: o.ids.map_or(id, |i| i.tid),
+            ids: o.ids,
+            state: o.state,
+            oom_score_adj: o.oom_score_adj,
+            creds: o.creds,
+            prio: o.prio,
+            comm: o.comm.as_deref(),
+            vm: o.vm,
+            vm_seq: None,
+            vmas: vmas.as_deref(),
+        };
+        b.push(&rec).map_err(Error::Encode)?;
+    }
+    Ok(b.finish())
+}
+
+fn push_gone(b: &mut Builder, input_index: i32, id: i32) -> Result<(), Error> {
+    b.push(&RecordIn {
+        status: Status::GONE,
+        input_index,
+        raw_tid: id,
+        ..Default::default()
+    })
+    .map_err(Error::Encode)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn maps_lines() {
+        let (v, name) = parse_maps_line(
+            b"7f00a000-7f00b000 rw-s 00001000 00:05 4242                       /dev/zero (deleted)",
+        )
+        .unwrap();
+        assert_eq!(
+            (v.start, v.end, v.file_offset),
+            (0x7f00a000, 0x7f00b000, 0x1000)
+        );
+        assert_eq!(v.prot, Prot::READ | Prot::WRITE);
+        assert_eq!(v.flags, VmaFlags::SHARED);
+        assert_eq!((v.dev_major, v.dev_minor, v.inode), (0, 5, 4242));
+        assert_eq!(name.as_deref(), Some(&b"/dev/zero (deleted)"[..]));
+        let (v, name) = parse_maps_line(b"7ffd1000-7ffd2000 r-xp 00000000 00:00 0 ").unwrap();
+        assert_eq!(name, None);
+        assert_eq!(v.prot, Prot::READ | Prot::EXEC);
+        let (v, name) = parse_maps_line(
+            b"7ffd1000-7ffd2000 r-xp 00000000 00:00 0                          [vdso]",
+        )
+        .unwrap();
+        assert_eq!(name.as_deref(), Some(&b"[vdso]"[..]));
+        assert!(v.flags.contains(VmaFlags::SPECIAL));
+        let (_, name) = parse_maps_line(b"1000-2000 r--p 00000000 08:01 7 /tmp/a\\012b").unwrap();
+        assert_eq!(name.as_deref(), Some(&b"/tmp/a\nb"[..]));
+        assert!(parse_maps_line(b"garbage").is_none());
+    }
+
+    #[test]
+    fn maps_line_roundtrip() {
+        let line =
+            "55d0c5a6b000-55d0c5a6d000 r--p 00000000 08:01 1234                       /usr/bin/cat";
+        let (v, name) = parse_maps_line(line.as_bytes()).unwrap();
+        let v = Vma {
+            name: name.as_deref(),
+            ..v
+        };
+        assert_eq!(v.maps_line(), line);
+    }
+
+    #[test]
+    fn stat_and_status() {
+        let stat = "42 (a) b) S 1 42 42 0 -1 4194560 1 0 0 0 0 0 0 0 20 0 1 0 5 1000 10 \
+                    18446744073709551615 1 1 0 0 0 0 0 0 0 0 0 0 17 1 0 0 0 0 0";
+        let f = stat_fields(stat).unwrap();
+        assert_eq!(f[0], "S");
+        assert_eq!(f[18 - 3], "20");
+        assert_eq!(f[19 - 3], "0");
+        assert_eq!(f[41 - 3], "0");
+        let status = "Name:\tx\nUid:\t1\t2\t3\t4\nVmSize:\t  100 kB\n";
+        assert_eq!(
+            idset(field(status, "Uid")),
+            Some(IdSet {
+                real: 1,
+                effective: 2,
+                saved: 3,
+                fs: 4
+            })
+        );
+        assert_eq!(num::<u64>(field(status, "VmSize")), Some(100));
+        assert_eq!(field(status, "Vm"), None);
+    }
+
+    #[test]
+    fn self_from_procfs() {
+        let me = std::process::id() as i32;
+        let buf = query(
+            &Target::Pids(vec![me, -5]),
+            Flags::empty(),
+            Mask::all() - Mask::MEMORY_MAP,
+        )
+        .unwrap();
+        let info = crate::Info::parse(&buf).unwrap();
+        assert!(!info.mask().contains(Mask::VM_SEQ));
+        let recs: Vec<_> = info.records().collect();
+        assert_eq!(recs.len(), 2);
+        assert_eq!(recs[0].ids.unwrap().tgid, me);
+        assert!(recs[0].state.is_some_and(|s| b"RS".contains(&s.0)));
+        assert!(recs[0].vm.is_some());
+        assert!(recs[1].is_gone());
+        assert_eq!(recs[1].raw_tid, -5);
+        assert_eq!(recs[1].input_index, Some(1));
+        assert!(info.meminfo().unwrap().mem_total_kb > 0);
+    }
+}
