@@ -35,7 +35,17 @@ else
 	cat "$out/rules-build.log"; ko "host rules build"
 fi
 
-# 2. Host: the uapi header is C90 and the patch series carries it unchanged.
+# 2. Host: the userspace crate, pgi, its fuzzer, the man page.
+PGI_CHECK_KEEP=1 "$top/tools/check-host.sh" > "$out/tools.log" 2>&1
+r=$(sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\1 \2/p' "$out/tools.log" | tail -n1)
+if [ -n "$r" ]; then
+	pass=$((pass + ${r% *})); fail=$((fail + ${r#* }))
+	grep -E '^(PASS|FAIL)' "$out/tools.log"
+else
+	cat "$out/tools.log"; ko "tools/check-host.sh"
+fi
+
+# 3. Host: the uapi header is C90 and the patch series carries it unchanged.
 if gcc -std=c90 -pedantic -Wall -Werror -fsyntax-only -x c -I"$top/uapi" \
 	- <<< '#include <linux/process_getinfo.h>' 2> "$out/uapi.log"; then
 	ok "uapi header compiles as C90"
@@ -43,7 +53,7 @@ else
 	cat "$out/uapi.log"; ko "uapi header compiles as C90"
 fi
 
-# 3. Guest: the debug kernel, the module, the selftests.
+# 4. Guest: the debug kernel, the module, the selftests.
 kdir=$("$here/build-kernel.sh" debug) || { ko "debug kernel build"; summary; }
 for f in include/linux/process_getinfo.h uapi/linux/process_getinfo.h; do
 	src=$kdir/src/${f/#uapi/include/uapi}
@@ -59,6 +69,9 @@ ko_path=$("$here/build-module.sh" "$kdir" "$out/module" CLIPPY=1 KRUSTFLAGS=-Dwa
 	{ ko "module build (clippy, -D warnings)"; summary; }
 ok "module builds clippy-clean with -D warnings"
 progs=$("$here/guest-programs.sh" "$kdir" "$out/bin") || { ko "guest programs build"; summary; }
+"$top/tools/build-static.sh" "$out/bin" > "$out/tools-static.log" 2>&1 ||
+	{ cat "$out/tools-static.log"; ko "static pgi build"; summary; }
+progs="$progs $out/bin/pgi $out/bin/pgi-selftest"
 "$here/mkinitramfs.sh" "$out/initramfs.cpio.gz" "$ko_path" $progs
 log=$out/guest.log
 echo "booting the debug kernel (log: $log)"

@@ -13,6 +13,8 @@ mkdir -p "$out"
 kdir=$("$here/build-kernel.sh" release)
 ko=$("$here/build-module.sh" "$kdir" "$out/module")
 progs=$("$here/guest-programs.sh" "$kdir" "$out/bin")
+"$top/tools/build-static.sh" "$out/bin" >&2
+progs="$progs $out/bin/pgi"
 "$here/mkinitramfs.sh" "$out/initramfs.cpio.gz" "$ko" $progs
 echo "booting the release kernel under QEMU (TCG)..."
 rc=0

@@ -18,7 +18,7 @@ log() { echo "setup: $*" >&2; }
 
 PKGS=(flex bison bc make gcc libelf-dev libssl-dev cpio kmod busybox-static
       qemu-system-x86 xz-utils clang-19 lld-19 llvm-19 libclang-19-dev
-      libclang1-19 groff-base python3 ca-certificates)
+      libclang1-19 groff-base man-db file python3 ca-certificates)
 
 SUDO=
 [ "$(id -u)" = 0 ] || SUDO=sudo

@@ -9,7 +9,7 @@ use kernel::{alloc::KVVec, prelude::*};
 
 use crate::{
     rules,
-    serialize::RecordBuf,
+    serialize::{call_gfp, RecordBuf},
     sys::MmapRead,
     uapi::{self, ProcRec, ProcRecVma},
 };
@@ -28,7 +28,7 @@ impl MapWriter {
     pub(crate) fn new(wanted: bool) -> Result<Self> {
         let mut scratch = KVVec::new();
         if wanted {
-            scratch.resize(NAME_MAX_LEN, 0, GFP_KERNEL_ACCOUNT)?;
+            scratch.resize(NAME_MAX_LEN, 0, call_gfp())?;
         }
         Ok(Self {
             scratch,
@@ -139,7 +139,7 @@ impl NameTable {
         }
         let len = self.slots.len().max(32).checked_mul(2).ok_or(ENOMEM)?;
         let mut slots = KVVec::new();
-        slots.resize(len, (0u32, 0u32), GFP_KERNEL_ACCOUNT)?;
+        slots.resize(len, (0u32, 0u32), call_gfp())?;
         for &(h, off) in self.slots.iter().filter(|s| s.1 != 0) {
             let mut i = slot_of(h, len);
             while slots.get(i).is_some_and(|s| s.1 != 0) {

@@ -9,6 +9,7 @@ use kernel::{
 
 use crate::{
     rules::{self, Args, Selection},
+    serialize::call_gfp,
     sys::PidRef,
     uapi,
 };
@@ -43,20 +44,20 @@ pub(crate) fn read_input(args: &Args, proc_: UserPtr) -> Result<Input> {
     };
     let len = n.checked_mul(core::mem::size_of::<i32>()).ok_or(EINVAL)?;
     let mut raw = KVec::<u8>::new();
-    UserSlice::new(proc_, len).read_all(&mut raw, GFP_KERNEL_ACCOUNT)?;
+    UserSlice::new(proc_, len).read_all(&mut raw, call_gfp())?;
     let ids = raw
         .chunks_exact(4)
         .map(|c| i32::from_ne_bytes([c[0], c[1], c[2], c[3]]));
     if args.has(uapi::PIDFD) {
-        let mut pidfds = KVec::with_capacity(n, GFP_KERNEL_ACCOUNT)?;
+        let mut pidfds = KVec::with_capacity(n, call_gfp())?;
         for fd in ids {
-            pidfds.push((fd, PidRef::from_pidfd(fd)?), GFP_KERNEL_ACCOUNT)?;
+            pidfds.push((fd, PidRef::from_pidfd(fd)?), call_gfp())?;
         }
         Ok(Input::Pidfds(pidfds))
     } else {
-        let mut pids = KVec::with_capacity(n, GFP_KERNEL_ACCOUNT)?;
+        let mut pids = KVec::with_capacity(n, call_gfp())?;
         for id in ids {
-            pids.push(id, GFP_KERNEL_ACCOUNT)?;
+            pids.push(id, call_gfp())?;
         }
         Ok(Input::Pids(pids))
     }

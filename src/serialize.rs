@@ -8,7 +8,7 @@
 //! memory is thus bounded by the largest single record.
 
 use kernel::{
-    alloc::KVVec,
+    alloc::{flags, Flags, KVVec},
     prelude::*,
     transmute::AsBytes,
     uaccess::{UserPtr, UserSlice},
@@ -27,6 +27,14 @@ unsafe impl AsBytes for ProcessInfo {}
 unsafe impl AsBytes for ProcRec {}
 // SAFETY: See above.
 unsafe impl AsBytes for ProcRecVma {}
+
+/// Allocations on behalf of a call: charged to the caller's memory cgroup, and quiet on
+/// failure (their sizes follow the caller's request; failure is `ENOMEM` to the caller, not a
+/// kernel warning).
+#[inline]
+pub(crate) fn call_gfp() -> Flags {
+    flags::GFP_KERNEL_ACCOUNT | flags::__GFP_NOWARN
+}
 
 impl From<Overflow> for Error {
     fn from(_: Overflow) -> Error {
@@ -56,8 +64,7 @@ impl RecordBuf {
     /// Starts a record that will sit at offset `base` of the caller's buffer.
     pub(crate) fn start(&mut self, base: usize) -> Result {
         self.bytes.clear();
-        self.bytes
-            .resize(uapi::PROCREC_SIZE, 0, GFP_KERNEL_ACCOUNT)?;
+        self.bytes.resize(uapi::PROCREC_SIZE, 0, call_gfp())?;
         self.base = base;
         Ok(())
     }
@@ -71,14 +78,14 @@ impl RecordBuf {
 
     fn align(&mut self) -> Result {
         let len = rules::align8(self.bytes.len())?;
-        Ok(self.bytes.resize(len, 0, GFP_KERNEL_ACCOUNT)?)
+        Ok(self.bytes.resize(len, 0, call_gfp())?)
     }
 
     /// Appends `s` and a NUL; returns its local offset.
     pub(crate) fn push_str(&mut self, s: &[u8]) -> Result<usize> {
         let local = self.bytes.len();
-        self.bytes.extend_from_slice(s, GFP_KERNEL_ACCOUNT)?;
-        self.bytes.push(0, GFP_KERNEL_ACCOUNT)?;
+        self.bytes.extend_from_slice(s, call_gfp())?;
+        self.bytes.push(0, call_gfp())?;
         Ok(local)
     }
 
@@ -92,8 +99,7 @@ impl RecordBuf {
     pub(crate) fn push_vma(&mut self, vma: &ProcRecVma) -> Result<usize> {
         self.align()?;
         let local = self.bytes.len();
-        self.bytes
-            .extend_from_slice(vma.as_bytes(), GFP_KERNEL_ACCOUNT)?;
+        self.bytes.extend_from_slice(vma.as_bytes(), call_gfp())?;
         Ok(local)
     }
 

@@ -9,6 +9,7 @@ use kernel::{prelude::*, sync::aref::ARef, task::Task};
 
 use crate::{
     request::Input,
+    serialize::call_gfp,
     sys::{self, CallerNs, TaskList},
     uapi,
 };
@@ -39,7 +40,7 @@ pub(crate) fn collect(input: &Input, threads: bool, ns: &CallerNs) -> Result<KVe
     };
     loop {
         let mut set = Set {
-            targets: KVec::with_capacity(cap, GFP_KERNEL_ACCOUNT)?,
+            targets: KVec::with_capacity(cap, call_gfp())?,
             wanted: 0,
         };
         {
