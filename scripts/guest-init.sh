@@ -45,6 +45,8 @@ check)
 	load
 	run process_getinfo_test /bin/process_getinfo_test
 	run process_getinfo_facts_test /bin/process_getinfo_facts_test
+	run process_getinfo_errors_test /bin/process_getinfo_errors_test
+	run pgi_selftest /bin/pgi-selftest
 	unload
 	run enosys_after_rmmod /bin/enosys_test
 	;;
@@ -56,6 +58,15 @@ run)
 	echo
 	echo "== the same processes as busybox ps (reading /proc) sees them =="
 	busybox ps -o pid,ppid,user,comm
+	echo
+	echo "== pgi ps (the Rust crate's command, one process_getinfo() call) =="
+	/bin/pgi ps
+	echo
+	echo "== pgi maps 1 =="
+	/bin/pgi maps 1
+	echo
+	echo "== pgi meminfo =="
+	/bin/pgi meminfo
 	;;
 esac
 

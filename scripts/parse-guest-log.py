@@ -28,7 +28,8 @@ BENIGN = [r"RCU lockdep checking is enabled", r"Lock dependency validator",
 
 # Every step guest-init.sh runs in check mode, in order.
 EXPECTED = ["enosys_before_insmod", "insmod", "process_getinfo_test",
-            "process_getinfo_facts_test", "rmmod",
+            "process_getinfo_facts_test", "process_getinfo_errors_test",
+            "pgi_selftest", "rmmod",
             "enosys_after_rmmod"]
 
 

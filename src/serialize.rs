@@ -28,12 +28,12 @@ unsafe impl AsBytes for ProcRec {}
 // SAFETY: See above.
 unsafe impl AsBytes for ProcRecVma {}
 
-/// Allocations on behalf of a call: charged to the caller's memory cgroup, and quiet on
-/// failure (their sizes follow the caller's request; failure is `ENOMEM` to the caller, not a
-/// kernel warning).
+/// Allocations on behalf of a call: charged to the caller's memory cgroup, quiet on failure,
+/// and never invoking the OOM killer. Their sizes follow the caller's request, so failure is
+/// `ENOMEM` for the caller, not a kernel warning nor a killed task.
 #[inline]
 pub(crate) fn call_gfp() -> Flags {
-    flags::GFP_KERNEL_ACCOUNT | flags::__GFP_NOWARN
+    flags::GFP_KERNEL_ACCOUNT | flags::__GFP_NOWARN | flags::__GFP_RETRY_MAYFAIL
 }
 
 impl From<Overflow> for Error {

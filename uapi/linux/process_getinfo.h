@@ -61,7 +61,9 @@
  * Errors.  EINVAL (unknown flag or mask bit, bad @nr_proc, ALL with @proc or
  * @nr_proc, PIDFD with ALL), EFAULT, E2BIG (see Size), EBADF (a pidfd that is
  * not a pidfd), ESRCH and EACCES (STRICT only), EINTR (fatal signal during
- * the walk), ENOMEM, ENOSYS (no implementation loaded).
+ * the walk), ENOMEM (also when the caller's memory cgroup is at its limit:
+ * the call never invokes the OOM killer), EOVERFLOW (the result would not
+ * fit the __u32 offsets: over 4 GiB), ENOSYS (no implementation loaded).
  */
 #ifndef _UAPI_LINUX_PROCESS_GETINFO_H
 #define _UAPI_LINUX_PROCESS_GETINFO_H
