@@ -47,6 +47,10 @@ check)
 	run process_getinfo_facts_test /bin/process_getinfo_facts_test
 	run process_getinfo_errors_test /bin/process_getinfo_errors_test
 	run pgi_selftest /bin/pgi-selftest
+	run process_getinfo_leak_test /bin/process_getinfo_leak_test
+	run process_getinfo_fuzz_test /bin/process_getinfo_fuzz_test
+	run process_getinfo_lifecycle_test /bin/process_getinfo_lifecycle_test
+	run process_getinfo_stress /bin/process_getinfo_stress 20
 	unload
 	run enosys_after_rmmod /bin/enosys_test
 	;;

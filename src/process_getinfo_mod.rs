@@ -37,16 +37,13 @@ struct ProcessGetinfo {
 impl kernel::Module for ProcessGetinfo {
     fn init(module: &'static ThisModule) -> Result<Self> {
         let hook = sys::Hook::register(module, hook::entry)?;
-        pr_info!(
-            "process_getinfo: registered, supported mask {:#x}\n",
-            uapi::SUPPORTED_MASK
-        );
+        pr_info!("registered, supported mask {:#x}\n", uapi::SUPPORTED_MASK);
         Ok(Self { _hook: hook })
     }
 }
 
 impl Drop for ProcessGetinfo {
     fn drop(&mut self) {
-        pr_info!("process_getinfo: unregistering\n");
+        pr_info!("unregistering\n");
     }
 }

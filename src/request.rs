@@ -3,6 +3,7 @@
 //! Validating the arguments and copying in what the caller passed.
 
 use kernel::{
+    alloc::KVVec,
     prelude::*,
     uaccess::{UserPtr, UserSlice},
 };
@@ -19,9 +20,9 @@ pub(crate) enum Input {
     /// Every visible process.
     All,
     /// Pids, in the order of `proc`.
-    Pids(KVec<i32>),
+    Pids(KVVec<i32>),
     /// Pidfds, in the order of `proc`: the descriptor and the pid it refers to.
-    Pidfds(KVec<(i32, PidRef)>),
+    Pidfds(KVVec<(i32, PidRef)>),
 }
 
 /// Validates everything that needs no user memory (`EINVAL`).
@@ -43,19 +44,19 @@ pub(crate) fn read_input(args: &Args, proc_: UserPtr) -> Result<Input> {
         Selection::Ids(n) => n,
     };
     let len = n.checked_mul(core::mem::size_of::<i32>()).ok_or(EINVAL)?;
-    let mut raw = KVec::<u8>::new();
+    let mut raw = KVVec::<u8>::new();
     UserSlice::new(proc_, len).read_all(&mut raw, call_gfp())?;
     let ids = raw
         .chunks_exact(4)
         .map(|c| i32::from_ne_bytes([c[0], c[1], c[2], c[3]]));
     if args.has(uapi::PIDFD) {
-        let mut pidfds = KVec::with_capacity(n, call_gfp())?;
+        let mut pidfds = KVVec::with_capacity(n, call_gfp())?;
         for fd in ids {
             pidfds.push((fd, PidRef::from_pidfd(fd)?), call_gfp())?;
         }
         Ok(Input::Pidfds(pidfds))
     } else {
-        let mut pids = KVec::with_capacity(n, call_gfp())?;
+        let mut pids = KVVec::with_capacity(n, call_gfp())?;
         for id in ids {
             pids.push(id, call_gfp())?;
         }

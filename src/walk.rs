@@ -5,7 +5,7 @@
 //! processes. Nothing in the pass sleeps or allocates.
 
 use core::sync::atomic::{AtomicUsize, Ordering};
-use kernel::{prelude::*, sync::aref::ARef, task::Task};
+use kernel::{alloc::KVVec, prelude::*, sync::aref::ARef, task::Task};
 
 use crate::{
     request::Input,
@@ -29,7 +29,7 @@ pub(crate) struct Target {
 static LAST_COUNT: AtomicUsize = AtomicUsize::new(256);
 
 /// Collects the targets of `input`; every thread of each process with `threads`.
-pub(crate) fn collect(input: &Input, threads: bool, ns: &CallerNs) -> Result<KVec<Target>> {
+pub(crate) fn collect(input: &Input, threads: bool, ns: &CallerNs) -> Result<KVVec<Target>> {
     // One record per id; with threads a few per id to start with; under ALL, as many as last
     // time. A pass that finds more retries with the exact count plus slack.
     let per_id = if threads { 4 } else { 1 };
@@ -40,7 +40,7 @@ pub(crate) fn collect(input: &Input, threads: bool, ns: &CallerNs) -> Result<KVe
     };
     loop {
         let mut set = Set {
-            targets: KVec::with_capacity(cap, call_gfp())?,
+            targets: KVVec::with_capacity(cap, call_gfp())?,
             wanted: 0,
         };
         {
@@ -69,7 +69,7 @@ pub(crate) fn collect(input: &Input, threads: bool, ns: &CallerNs) -> Result<KVe
 
 /// Targets gathered under the lock, and how many there should have been.
 struct Set {
-    targets: KVec<Target>,
+    targets: KVVec<Target>,
     wanted: usize,
 }
 
