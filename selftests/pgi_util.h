@@ -14,6 +14,7 @@
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -40,6 +41,21 @@
 
 /* Room for the longest name /proc/PID/comm shows (workqueue workers). */
 #define PGI_COMM_MAX		128
+
+/* Writes the string @s to the file @path: 0, or -errno. */
+static inline int pgi_write_str(const char *path, const char *s)
+{
+	ssize_t len = strlen(s);
+	int fd, err = 0;
+
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (write(fd, s, len) != len)
+		err = -errno;
+	close(fd);
+	return err;
+}
 
 static inline long sys_process_getinfo(int nr_proc, const int *proc,
 				       int flags, unsigned long mask,

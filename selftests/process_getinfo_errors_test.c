@@ -112,26 +112,12 @@ FIXTURE_SETUP(errors)
 	}
 }
 
-static int write_str(const char *path, const char *s)
-{
-	ssize_t len = strlen(s);
-	int fd, err = 0;
-
-	fd = open(path, O_WRONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	if (write(fd, s, len) != len)
-		err = -errno;
-	close(fd);
-	return err;
-}
-
 static int write_long(const char *path, long val)
 {
 	char s[32];
 
 	snprintf(s, sizeof(s), "%ld", val);
-	return write_str(path, s);
+	return pgi_write_str(path, s);
 }
 
 /* Reads @path (at most @len - 1 bytes), NUL-terminated; -errno on error. */
@@ -194,7 +180,7 @@ static int cg_write(const char *cg, const char *file, const char *val)
 	char path[PATH_MAX + 32];
 
 	cg_path(path, sizeof(path), cg, file);
-	return write_str(path, val);
+	return pgi_write_str(path, val);
 }
 
 /* Moves @pid into cgroup @cg. */

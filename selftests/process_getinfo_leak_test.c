@@ -725,20 +725,6 @@ static int ns_child_check(const struct ns_check *nc, int out)
 	return err ? 1 : 0;
 }
 
-static int write_str(const char *path, const char *s)
-{
-	ssize_t len = strlen(s);
-	int fd, err = 0;
-
-	fd = open(path, O_WRONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	if (write(fd, s, len) != len)
-		err = -errno;
-	close(fd);
-	return err;
-}
-
 /*
  * Runs ns_child_check() in a child that first becomes @uid/@gid (if not
  * -1) and enters a new user namespace, whose maps are then written from
@@ -788,11 +774,11 @@ static int run_in_userns(struct ns_check *nc, uid_t uid, gid_t gid, bool map,
 	if (c == 'r' && map) {
 		snprintf(line, sizeof(line), "0 %u 1", uid);
 		snprintf(path, sizeof(path), "/proc/%d/uid_map", pid);
-		if (write_str(path, line))
+		if (pgi_write_str(path, line))
 			c = 'm';
 		snprintf(line, sizeof(line), "0 %u 1", gid);
 		snprintf(path, sizeof(path), "/proc/%d/gid_map", pid);
-		if (write_str(path, line))
+		if (pgi_write_str(path, line))
 			c = 'm';
 	}
 	/* A child that failed has exited: no write to its closed pipe. */

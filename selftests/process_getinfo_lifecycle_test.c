@@ -372,20 +372,6 @@ static void *caller_main(void *arg)
 
 /* ---- kmemleak ---- */
 
-static int write_file(const char *path, const char *s)
-{
-	ssize_t len = strlen(s);
-	int fd, err = 0;
-
-	fd = open(path, O_WRONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	if (write(fd, s, len) != len)
-		err = -errno;
-	close(fd);
-	return err;
-}
-
 static bool kmemleak_open(FIXTURE_DATA(lifecycle) *self)
 {
 	if (!access(KMEMLEAK_PATH, W_OK))
@@ -409,7 +395,7 @@ static int kmemleak_ours(struct __test_metadata *_metadata, int *total)
 	ssize_t n;
 
 	*total = 0;
-	if (!s || write_file(KMEMLEAK_PATH, "scan"))
+	if (!s || pgi_write_str(KMEMLEAK_PATH, "scan"))
 		goto out;
 	fd = open(KMEMLEAK_PATH, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
@@ -475,8 +461,8 @@ TEST_F(lifecycle, load_unload_under_calls)
 	ASSERT_EQ(1, probe(&sh->mask));
 	if (leakcheck) {
 		/* Older suspects are not ours: report only new ones later. */
-		write_file(KMEMLEAK_PATH, "scan");
-		write_file(KMEMLEAK_PATH, "clear");
+		pgi_write_str(KMEMLEAK_PATH, "scan");
+		pgi_write_str(KMEMLEAK_PATH, "clear");
 	}
 	for (i = 0; i < NR_CALLERS; i++) {
 		struct caller *c = &sh->callers[i];

@@ -692,20 +692,6 @@ static void *caller_start(void *arg)
 
 /* ---- slab and kmemleak ---- */
 
-static int write_file(const char *path, const char *s)
-{
-	ssize_t len = strlen(s);
-	int fd, err = 0;
-
-	fd = open(path, O_WRONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	if (write(fd, s, len) != len)
-		err = -errno;
-	close(fd);
-	return err;
-}
-
 /*
  * Lets the slab settle: drops the page cache and reclaimable objects and
  * shrinks every cache (which also empties KASAN's quarantine of it).
@@ -719,14 +705,14 @@ static void settle(void)
 
 	for (round = 0; round < SETTLE_ROUNDS; round++) {
 		sync();
-		write_file("/proc/sys/vm/drop_caches", "3");
+		pgi_write_str("/proc/sys/vm/drop_caches", "3");
 		dir = opendir("/sys/kernel/slab");
 		while (dir && (de = readdir(dir))) {
 			if (de->d_name[0] == '.')
 				continue;
 			snprintf(path, sizeof(path), "/sys/kernel/slab/%s/shrink",
 				 de->d_name);
-			write_file(path, "1");
+			pgi_write_str(path, "1");
 		}
 		if (dir)
 			closedir(dir);
@@ -958,8 +944,8 @@ TEST_F_TIMEOUT(stress, all_threads_under_churn, 600)
 	leakcheck = root && !access(KMEMLEAK_PATH, W_OK);
 	if (leakcheck) {
 		/* Older suspects are not ours: report only new ones later. */
-		write_file(KMEMLEAK_PATH, "scan");
-		write_file(KMEMLEAK_PATH, "clear");
+		pgi_write_str(KMEMLEAK_PATH, "scan");
+		pgi_write_str(KMEMLEAK_PATH, "clear");
 	}
 	if (root)
 		settle();
@@ -1090,7 +1076,7 @@ TEST_F_TIMEOUT(stress, all_threads_under_churn, 600)
 	}
 	sleep_ms(KMEMLEAK_AGE_MS);
 	t0 = now_ms();
-	ASSERT_EQ(0, write_file(KMEMLEAK_PATH, "scan"));
+	ASSERT_EQ(0, pgi_write_str(KMEMLEAK_PATH, "scan"));
 	report = kmemleak_read();
 	ASSERT_NE(NULL, report);
 	ours = kmemleak_ours(_metadata, report, &total);
