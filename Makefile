@@ -7,7 +7,7 @@
 # Kbuild reads this directory's Kbuild file for the module itself; this
 # Makefile only drives the scripts.
 
-.PHONY: all run check bench setup kernel-debug kernel-release patches clean
+.PHONY: all run check stress bench setup kernel-debug kernel-release patches clean
 
 all: check
 
@@ -16,6 +16,11 @@ run:
 
 check:
 	scripts/check.sh
+
+# The long reliability runs on the debug kernel (about 40 minutes):
+# millions of fuzzed calls, 10 minutes of stress, 200 unload rounds.
+stress:
+	scripts/stress.sh
 
 # Benchmarks against procfs, PROCMAP_QUERY and PIDFD_GET_INFO, side by side in
 # one boot of the release kernel; writes bench/results/.

@@ -54,32 +54,6 @@ else
 fi
 
 # 4. Guest: the debug kernel, the module, the selftests.
-kdir=$("$here/build-kernel.sh" debug) || { ko "debug kernel build"; summary; }
-for f in include/linux/process_getinfo.h uapi/linux/process_getinfo.h; do
-	src=$kdir/src/${f/#uapi/include/uapi}
-	if cmp -s "$top/$f" "$src"; then ok "patch series carries $f"; else ko "patch series carries $f"; fi
-done
-if RUSTUP_TOOLCHAIN=$RUST_VERSION rustfmt --check --edition 2021 \
-	--config-path "$kdir/src/.rustfmt.toml" "$top"/src/*.rs "$top"/tests/host/*.rs > "$out/rustfmt.log" 2>&1; then
-	ok "rustfmt (kernel .rustfmt.toml)"
-else
-	cat "$out/rustfmt.log"; ko "rustfmt (kernel .rustfmt.toml)"
-fi
-ko_path=$("$here/build-module.sh" "$kdir" "$out/module" CLIPPY=1 KRUSTFLAGS=-Dwarnings) ||
-	{ ko "module build (clippy, -D warnings)"; summary; }
-ok "module builds clippy-clean with -D warnings"
-progs=$("$here/guest-programs.sh" "$kdir" "$out/bin") || { ko "guest programs build"; summary; }
-"$top/tools/build-static.sh" "$out/bin" > "$out/tools-static.log" 2>&1 ||
-	{ cat "$out/tools-static.log"; ko "static pgi build"; summary; }
-progs="$progs $out/bin/pgi $out/bin/pgi-selftest"
-"$here/mkinitramfs.sh" "$out/initramfs.cpio.gz" "$ko_path" $progs
-log=$out/guest.log
-echo "booting the debug kernel (log: $log)"
-if "$here/qemu-run.sh" "$kdir/build/arch/x86/boot/bzImage" "$out/initramfs.cpio.gz" check "$log" \
-	"${PGI_GUEST_TIMEOUT:-1200}" > /dev/null; then
-	ok "guest ran to completion"
-else
-	ko "guest ran to completion (timeout or crash; see $log)"
-fi
-eval "$(python3 "$here/parse-guest-log.py" "$log")"
+. "$here/guest-lib.sh"
+guest_tests check "${PGI_GUEST_TIMEOUT:-1200}"
 summary

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # /init of the test guest (busybox). The mode comes from the kernel command
-# line (pgi.mode=check|run). Every program's output is framed by
+# line (pgi.mode=check|stress|run). Every program's output is framed by
 #   PGI-BEGIN <name>  ...  PGI-END <name> rc=<rc>
 # so the host can count TAP results; the kernel log follows between
 # PGI-DMESG-BEGIN/END for the host's splat scan.
@@ -51,6 +51,32 @@ check)
 	run process_getinfo_fuzz_test /bin/process_getinfo_fuzz_test
 	run process_getinfo_lifecycle_test /bin/process_getinfo_lifecycle_test
 	run process_getinfo_stress /bin/process_getinfo_stress 20
+	unload
+	run enosys_after_rmmod /bin/enosys_test
+	;;
+stress)
+	# The long versions of the reliability tests (make stress): millions of
+	# fuzzed calls, ten minutes of callers against churn, 200 unload rounds
+	# with callers in flight. The counts can be overridden from the kernel
+	# command line (pgi.fuzz_calls= pgi.stress_secs= pgi.lifecycle_loops=).
+	export PGI_FUZZ_CALLS=2000000 PGI_STRESS_SECS=600 PGI_LIFECYCLE_LOOPS=200
+	for w in $(cat /proc/cmdline); do
+		case $w in
+		pgi.fuzz_calls=*) PGI_FUZZ_CALLS=${w#*=} ;;
+		pgi.stress_secs=*) PGI_STRESS_SECS=${w#*=} ;;
+		pgi.lifecycle_loops=*) PGI_LIFECYCLE_LOOPS=${w#*=} ;;
+		esac
+	done
+	echo "stress: PGI_FUZZ_CALLS=$PGI_FUZZ_CALLS PGI_STRESS_SECS=$PGI_STRESS_SECS" \
+		"PGI_LIFECYCLE_LOOPS=$PGI_LIFECYCLE_LOOPS"
+	cd /tmp
+	run enosys_before_insmod /bin/enosys_test
+	load
+	run process_getinfo_leak_test /bin/process_getinfo_leak_test
+	run process_getinfo_fuzz_test /bin/process_getinfo_fuzz_test
+	run process_getinfo_stress /bin/process_getinfo_stress "$PGI_STRESS_SECS"
+	run process_getinfo_lifecycle_test /bin/process_getinfo_lifecycle_test
+	run process_getinfo_leak_test_after /bin/process_getinfo_leak_test
 	unload
 	run enosys_after_rmmod /bin/enosys_test
 	;;

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0
-"""parse-guest-log.py LOG: count the guest's results.
+"""parse-guest-log.py LOG [MODE]: count the guest's results.
 
 Reads the serial log of a guest run (see guest-init.sh): the TAP lines of
 each program framed by PGI-BEGIN/PGI-END, the exit status of each step, and
@@ -26,16 +26,23 @@ BENIGN = [r"RCU lockdep checking is enabled", r"Lock dependency validator",
           r"MAX_LOCKDEP", r"lockdep_", r"^\s*\.\.\. ", r"KASAN: .*(init|enabled|KernelAddressSanitizer initialized)",
           r"kmemleak: Kernel memory leak detector initialized"]
 
-# Every step guest-init.sh runs in check mode, in order.
-EXPECTED = ["enosys_before_insmod", "insmod", "process_getinfo_test",
-            "process_getinfo_facts_test", "process_getinfo_errors_test",
-            "pgi_selftest", "process_getinfo_leak_test", "process_getinfo_fuzz_test",
-            "process_getinfo_lifecycle_test", "process_getinfo_stress", "rmmod",
-            "enosys_after_rmmod"]
+# Every step guest-init.sh runs in each mode (check, stress), in order.
+EXPECTED = {
+    "check": ["enosys_before_insmod", "insmod", "process_getinfo_test",
+              "process_getinfo_facts_test", "process_getinfo_errors_test",
+              "pgi_selftest", "process_getinfo_leak_test", "process_getinfo_fuzz_test",
+              "process_getinfo_lifecycle_test", "process_getinfo_stress", "rmmod",
+              "enosys_after_rmmod"],
+    "stress": ["enosys_before_insmod", "insmod", "process_getinfo_leak_test",
+               "process_getinfo_fuzz_test", "process_getinfo_stress",
+               "process_getinfo_lifecycle_test", "process_getinfo_leak_test_after",
+               "rmmod", "enosys_after_rmmod"],
+}
 
 
 def main():
     text = open(sys.argv[1], errors="replace").read().splitlines()
+    expected = EXPECTED[sys.argv[2] if len(sys.argv) > 2 else "check"]
     passed = failed = skipped = 0
     seen = {}
     cur = None
@@ -60,7 +67,7 @@ def main():
         elif re.match(r"^not ok \d+ ", line):
             seen[cur]["notok"] += 1
             print(f"FAIL: {cur}: {line}", file=sys.stderr)
-    for step in EXPECTED:
+    for step in expected:
         s = seen.get(step)
         if s is None or s["rc"] is None:
             failed += 1

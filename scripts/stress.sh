@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# stress.sh: the long reliability runs (make stress) on the debug kernel:
+# 2,000,000 fuzzed calls, 600 s of callers against fork/exec/thread/mmap
+# churn, 200 unload/load rounds with callers in flight, the information-leak
+# test before and after. About 40 minutes under TCG. The kernel command line
+# may shorten them: PGI_APPEND="pgi.fuzz_calls=N pgi.stress_secs=N
+# pgi.lifecycle_loops=N". Ends with `N passed, N failed`; any kernel splat
+# (KASAN, lockdep, hung task, kmemleak) is a failure.
+set -uo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(dirname "$here")
+. "$here/env.sh"
+out=$top/build/stress
+mkdir -p "$out"
+pass=0 fail=0 skip=0
+ok() { pass=$((pass + 1)); echo "PASS: $*"; }
+ko() { fail=$((fail + 1)); echo "FAIL: $*"; }
+summary() {
+	echo
+	echo "$pass passed, $fail failed, $skip skipped"
+	[ "$fail" = 0 ]
+	exit
+}
+
+"$here/setup.sh" || { ko "setup"; summary; }
+. "$here/guest-lib.sh"
+start=$(date +%s)
+guest_tests stress "${PGI_GUEST_TIMEOUT:-4500}"
+grep -E '^# process_getinfo_[a-z_]+\.c:[0-9]+:' "$out/guest.log"
+echo "stress run: $(( $(date +%s) - start )) s"
+summary
