@@ -415,15 +415,17 @@ def category(sym, maps):
             return "VMA tree walk (shared with maps)"
         if s in ("d_path", "prepend_path", "prepend", "prepend_name", "copy_from_kernel_nofault",
                  "get_vma_name", "anon_vma_name", "strlen", "process_getinfo_vma_name",
-                 "arch_vma_name", "__d_path", "dentry_path") or "vma_name" in s:
+                 "arch_vma_name", "__d_path", "dentry_path") or "vma_name" in s \
+                or "vma_path" in s:
             return "VMA names (d_path and friends, shared with maps)"
     else:
-        if "pid_nr_ns" in s or s in ("pid_nr_ns", "__task_pid_nr_ns", "pid_task"):
+        if "pid_nr_ns" in s or s in ("pid_nr_ns", "__task_pid_nr_ns", "pid_task",
+                                      "process_getinfo_task_ids"):
             return "pid numbers (task_*_nr_ns)"
         if ("task_struct" in s and ("get_" in s or "put_" in s)) or s in ("__put_task_struct",):
             return "task references (get/put_task_struct)"
         if s.startswith(("_raw_spin", "get_task_mm", "mmput")) or "mm_counter" in s \
-                or "percpu_counter" in s:
+                or "percpu_counter" in s or s == "process_getinfo_task_vm_counters":
             return "VM counters (get_task_mm, per-CPU rss sums, locks)"
         if "kuid" in s or "kgid" in s or "map_id" in s or "cred" in s:
             return "creds (uid/gid mapping)"

@@ -347,18 +347,20 @@ static int kid_map(int cmd, int ack, void *arg)
 	return kid_block(cmd);
 }
 
-/* Maps MANY_VMAS pages of alternating protection, then sleeps. */
+/*
+ * Maps @arg (a long; MANY_VMAS if NULL) pages of alternating protection,
+ * then sleeps.
+ */
 static int kid_many(int cmd, int ack, void *arg)
 {
-	long pg = page_size(), i;
+	long pg = page_size(), n = arg ? (long)arg : MANY_VMAS, i;
 	char *p;
 
-	(void)arg;
-	p = mmap(NULL, MANY_VMAS * pg, PROT_READ,
+	p = mmap(NULL, n * pg, PROT_READ,
 		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 	if (p == MAP_FAILED)
 		return kid_fail(ack, "mmap: %s", strerror(errno));
-	for (i = 1; i < MANY_VMAS; i += 2)
+	for (i = 1; i < n; i += 2)
 		if (mprotect(p + i * pg, pg, PROT_READ | PROT_WRITE))
 			return kid_fail(ack, "mprotect %ld: %s", i,
 					strerror(errno));
@@ -1270,6 +1272,70 @@ TEST_F_TIMEOUT(facts, many_vmas, 600)
 		ASSERT_EQ(0, write_long(MAP_COUNT_PATH, self->old_map_count));
 		self->old_map_count = -1;
 	}
+}
+
+/*
+ * Every process's memory map in one call, with records of every size: the
+ * module gathers small records in batches of 32 KiB and copies a large one
+ * (here a map of 2,000 VMAs, 128 KiB) out on its own, so the chain crosses
+ * both kinds of boundary.  Each child's record equals its maps.
+ */
+#define BATCH_SLEEPERS		64
+#define BATCH_BIG_VMAS		2000
+
+TEST_F_TIMEOUT(facts, all_maps_batched, 300)
+{
+	const __u64 want = PROCESS_INFO_IDS | PROCESS_INFO_MEMORY_MAP;
+	pid_t pids[BATCH_SLEEPERS + 1];
+	const struct procrec *rec;
+	struct maps_line *lines;
+	struct kid *big = NULL;
+	int i, seen = 0;
+	size_t nr;
+	void *buf;
+
+	for (i = 0; i < BATCH_SLEEPERS; i++) {
+		if (i == BATCH_SLEEPERS / 2) {
+			/* In the middle of the task list. */
+			big = kid_spawn(_metadata, self, kid_many,
+					(void *)(long)BATCH_BIG_VMAS);
+			kid_wait(_metadata, big);
+		}
+		pids[i] = fork();
+		ASSERT_GE(pids[i], 0);
+		if (pids[i] == 0) {
+			/* Killed at the end, or with the test if it fails. */
+			prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+			for (;;)
+				pause();
+		}
+	}
+	pids[BATCH_SLEEPERS] = big->pid;
+
+	buf = query(_metadata, 0, NULL, PROCESS_GETINFO_ALL, want);
+	for (rec = pgi_first_rec(buf); rec; rec = pgi_next_rec(buf, rec)) {
+		for (i = 0; i <= BATCH_SLEEPERS; i++)
+			if (rec->tid == pids[i])
+				break;
+		if (i > BATCH_SLEEPERS)
+			continue;
+		seen++;
+		ASSERT_EQ(want, rec->mask);
+		lines = read_maps(rec->tid, &nr);
+		ASSERT_NE(NULL, lines);
+		if (rec->tid == big->pid)
+			ASSERT_GE(nr, (size_t)BATCH_BIG_VMAS);
+		check_vmas(_metadata, buf, rec, lines, nr);
+		free_maps(lines, nr);
+	}
+	ASSERT_EQ(BATCH_SLEEPERS + 1, seen);
+	free(buf);
+
+	for (i = 0; i < BATCH_SLEEPERS; i++) {
+		kill(pids[i], SIGKILL);
+		ASSERT_EQ(pids[i], waitpid(pids[i], NULL, 0));
+	}
+	kid_stop(_metadata, big);
 }
 
 static __u64 vm_seq_of(struct __test_metadata *_metadata, pid_t pid)

@@ -275,6 +275,112 @@ TEST_F(process_getinfo, forked_child)
 	ASSERT_EQ(0, WEXITSTATUS(status));
 }
 
+/* Bytes the kernel must not have written: all still 0xA5. */
+static bool untouched(const unsigned char *p, size_t from, size_t to)
+{
+	for (; from < to; from++)
+		if (p[from] != 0xA5)
+			return false;
+	return true;
+}
+
+/*
+ * Hundreds of records, more than one batch of the module's copy-out (it
+ * copies records out 32 KiB at a time): every one in order, linked, with
+ * its child's ids and comm; and cut in the middle, a valid prefix with
+ * nothing written past the size.
+ */
+#define MANY_CHILDREN		500
+
+TEST_F(process_getinfo, many_children)
+{
+	const __u64 want = PROCESS_INFO_IDS | PROCESS_INFO_COMM;
+	const struct process_info *hdr;
+	const struct procrec *rec;
+	int ready[2], i, n;
+	size_t sz, need, alloc;
+	pid_t *pids;
+	char why[256], c;
+	unsigned char *buf;
+	long ret;
+
+	pids = calloc(MANY_CHILDREN, sizeof(*pids));
+	ASSERT_NE(NULL, pids);
+	ASSERT_EQ(0, pipe2(ready, O_CLOEXEC));
+	for (i = 0; i < MANY_CHILDREN; i++) {
+		pids[i] = fork();
+		ASSERT_GE(pids[i], 0);
+		if (pids[i] == 0) {
+			/* Killed at the end, or with the test if it fails. */
+			prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+			if (prctl(PR_SET_NAME, "pgi-many", 0, 0, 0) ||
+			    write(ready[1], "r", 1) != 1)
+				_exit(1);
+			for (;;)
+				pause();
+		}
+	}
+	close(ready[1]);
+	for (i = 0; i < MANY_CHILDREN; i++)
+		ASSERT_EQ(1, read(ready[0], &c, 1));
+	close(ready[0]);
+
+	sz = 0;
+	ASSERT_EQ(-1, sys_process_getinfo(MANY_CHILDREN, pids, 0, want, &c, &sz));
+	ASSERT_EQ(E2BIG, errno);
+	need = sz;
+	ASSERT_GT(need, (size_t)MANY_CHILDREN * PROCREC_SIZE_VER0);
+	alloc = need + 4096;
+	buf = malloc(alloc);
+	ASSERT_NE(NULL, buf);
+	hdr = (const struct process_info *)buf;
+
+	memset(buf, 0xA5, alloc);
+	ASSERT_EQ(0, sys_process_getinfo(MANY_CHILDREN, pids, 0, want, buf, &sz)) {
+		TH_LOG("process_getinfo: %s", strerror(errno));
+	}
+	ASSERT_EQ(need, sz);
+	ASSERT_EQ(0, pgi_check_buffer(buf, sz, why, sizeof(why))) {
+		TH_LOG("%s", why);
+	}
+	ASSERT_TRUE(untouched(buf, need, alloc));
+	ASSERT_EQ((__u32)MANY_CHILDREN, hdr->nr_procrecs);
+	for (i = 0, rec = pgi_first_rec(buf); rec; i++, rec = pgi_next_rec(buf, rec)) {
+		ASSERT_EQ(i, rec->input_index);
+		ASSERT_EQ(want, rec->mask);
+		ASSERT_EQ(pids[i], rec->tid);
+		ASSERT_EQ(pids[i], rec->tgid);
+		ASSERT_EQ(getpid(), rec->ppid);
+		ASSERT_STREQ("pgi-many", pgi_rec_comm(buf, rec));
+	}
+	ASSERT_EQ(MANY_CHILDREN, i);
+
+	/* Half the size: the records that fit, in order, and nothing more. */
+	memset(buf, 0xA5, alloc);
+	sz = need / 2;
+	ret = sys_process_getinfo(MANY_CHILDREN, pids, 0, want, buf, &sz);
+	ASSERT_EQ(-1, ret);
+	ASSERT_EQ(E2BIG, errno);
+	ASSERT_EQ(need, sz);
+	ASSERT_EQ(0, pgi_check_buffer(buf, need / 2, why, sizeof(why))) {
+		TH_LOG("%s", why);
+	}
+	ASSERT_TRUE(untouched(buf, need / 2, alloc));
+	n = hdr->nr_procrecs;
+	ASSERT_GT(n, MANY_CHILDREN / 3);
+	ASSERT_LT(n, MANY_CHILDREN);
+	for (i = 0, rec = pgi_first_rec(buf); rec; i++, rec = pgi_next_rec(buf, rec))
+		ASSERT_EQ(pids[i], rec->tid);
+	ASSERT_EQ(n, i);
+	free(buf);
+
+	for (i = 0; i < MANY_CHILDREN; i++) {
+		kill(pids[i], SIGKILL);
+		ASSERT_EQ(pids[i], waitpid(pids[i], NULL, 0));
+	}
+	free(pids);
+}
+
 /* Records for explicit ids come back in the order of the ids. */
 TEST_F(process_getinfo, explicit_order)
 {
@@ -359,15 +465,6 @@ TEST_F(process_getinfo, gone_pid)
 	ASSERT_EQ(-1, ret);
 	ASSERT_EQ(ESRCH, errno);
 	free(buf);
-}
-
-/* Bytes the kernel must not have written: all still 0xA5. */
-static bool untouched(const unsigned char *p, size_t from, size_t to)
-{
-	for (; from < to; from++)
-		if (p[from] != 0xA5)
-			return false;
-	return true;
 }
 
 /* E2BIG reports the exact size, leaves a valid prefix and never overruns. */

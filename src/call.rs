@@ -27,7 +27,7 @@ pub(crate) fn process_getinfo(
     let input = request::read_input(&args, proc_)?;
 
     let mut facts = Facts::new(CallerNs::current(), &args)?;
-    let targets = walk::collect(&input, args.has(uapi::THREADS), facts.ns())?;
+    let mut targets = walk::collect(&input, args.has(uapi::THREADS), facts.ns())?;
     drop(input);
     if args.has(uapi::STRICT) && targets.iter().any(|t| t.task.is_none()) {
         // Fail before anything is written.
@@ -36,13 +36,15 @@ pub(crate) fn process_getinfo(
 
     let mut out = Output::new(out_buf, cap);
     let mut rec = RecordBuf::new();
-    for target in targets.iter() {
+    for target in targets.iter_mut() {
         if sys::fatal_signal_pending() {
             return Err(EINTR);
         }
         sys::cond_resched();
         rec.start(out.next_offset())?;
         facts.build(target, &mut rec)?;
+        // Done with the task: put the reference while its task_struct is still cache-hot.
+        target.task = None;
         out.emit(&rec)?;
     }
     drop(targets);

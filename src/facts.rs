@@ -91,8 +91,7 @@ impl Facts {
         }
         if self.wants(uapi::INFO_VM_COUNTERS) {
             // As /proc/PID/status: no mmap lock; nothing for kernel threads.
-            if let Some(mm) = f.mm() {
-                let pages = sys::mm_counters(&mm);
+            if let Some(pages) = f.vm_counters() {
                 for (kb, p) in r.vm_kb.iter_mut().zip(pages) {
                     *kb = rules::pages_to_kb(p, PAGE_SHIFT);
                 }
@@ -102,6 +101,11 @@ impl Facts {
         if self.want & uapi::MM_LOCKED_MASK != 0 {
             match f.mm_for_maps() {
                 Ok(Some(mm)) => {
+                    if self.wants(uapi::INFO_MEMORY_MAP) {
+                        // Room for every VMA and the gate VMA, allocated before the lock is
+                        // taken; names (and VMAs added meanwhile) may still grow the buffer.
+                        buf.reserve_vmas(sys::mm_map_count(&mm).saturating_add(1))?;
+                    }
                     let lock = MmapRead::lock(&mm)?;
                     if self.wants(uapi::INFO_VM_SEQ) {
                         r.vm_seq = f.vm_seq(&lock);

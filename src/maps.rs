@@ -3,9 +3,11 @@
 //! The memory map of one process: every VMA in address order, taken under
 //! one hold of the mmap read lock, with the names /proc/PID/maps prints.
 //! Identical names within a record are stored once (a hash table of the
-//! names already written).
+//! names already written), and the name of a mapped file is rendered once
+//! per record, however many VMAs map it (a cache keyed by the file's path).
 
-use kernel::{alloc::KVVec, prelude::*};
+use core::ptr::NonNull;
+use kernel::{alloc::KVVec, ffi::c_void, prelude::*};
 
 use crate::{
     rules,
@@ -21,6 +23,7 @@ const NAME_MAX_LEN: usize = 4096;
 pub(crate) struct MapWriter {
     scratch: KVVec<u8>,
     names: NameTable,
+    paths: PathCache,
 }
 
 impl MapWriter {
@@ -33,6 +36,7 @@ impl MapWriter {
         Ok(Self {
             scratch,
             names: NameTable::new(),
+            paths: PathCache::new(),
         })
     }
 
@@ -45,23 +49,34 @@ impl MapWriter {
         rec: &mut ProcRec,
     ) -> Result {
         self.names.clear();
+        self.paths.clear();
         let mut nr: u32 = 0;
         let mut prev_vma: Option<usize> = None;
 
         for vma in lock.vmas() {
             let (prot, mut flags) = vma.prot_and_flags();
             let file = vma.file();
-            // Every VMA's name is rendered: two VMAs of one file can still have different
-            // names (named shared anonymous memory, [anon_shmem:NAME], is named per VMA).
-            let name_offset = match vma.name(&mut self.scratch)? {
-                None => 0,
-                Some(name) => {
-                    if name.first() == Some(&b'[') {
-                        flags |= uapi::PROCREC_VMA_SPECIAL;
+            // A name that is a file's path is rendered once per record; any other name once per
+            // VMA: two VMAs of one file can still have different names (named shared anonymous
+            // memory, [anon_shmem:NAME], is named per VMA, and then has no path key).
+            let key = file.as_ref().and_then(|_| vma.path_key());
+            let cached = key.and_then(|k| self.paths.get(k));
+            let (name_offset, special) = match cached {
+                Some(hit) => hit,
+                None => {
+                    let named = match vma.name(&mut self.scratch)? {
+                        None => (0, false),
+                        Some(name) => (self.names.intern(buf, name)?, name.first() == Some(&b'[')),
+                    };
+                    if let Some(k) = key {
+                        self.paths.put(k, named);
                     }
-                    self.names.intern(buf, name)?
+                    named
                 }
             };
+            if special {
+                flags |= uapi::PROCREC_VMA_SPECIAL;
+            }
             let (inode, dev, pgoff) = file
                 .as_ref()
                 .map_or((0, 0, 0), |f| (f.inode, f.dev, f.pgoff));
@@ -92,6 +107,48 @@ impl MapWriter {
         }
         rec.nr_vmas = nr;
         Ok(())
+    }
+}
+
+/// Names of mapped files already stored in the current record, by path: a small direct-mapped
+/// cache in front of rendering them. A library is mapped by a few consecutive VMAs, so a few
+/// slots catch nearly every repeat; a miss only renders the name again.
+struct PathCache {
+    /// `(path address, name offset in the buffer, special)`; address 0 marks an empty slot.
+    slots: [(usize, u32, bool); PATH_SLOTS],
+}
+
+const PATH_SLOTS: usize = 16;
+
+impl PathCache {
+    fn new() -> Self {
+        Self {
+            slots: [(0, 0, false); PATH_SLOTS],
+        }
+    }
+
+    fn clear(&mut self) {
+        self.slots = [(0, 0, false); PATH_SLOTS];
+    }
+
+    /// The slot of a path address: paths sit in `struct file`s, slab objects far larger than
+    /// 64 bytes, so the bits above the sixth vary the most.
+    fn slot(key: NonNull<c_void>) -> usize {
+        (key.as_ptr() as usize >> 6) % PATH_SLOTS
+    }
+
+    fn get(&self, key: NonNull<c_void>) -> Option<(u32, bool)> {
+        let addr = key.as_ptr() as usize;
+        self.slots
+            .get(Self::slot(key))
+            .filter(|s| s.0 == addr)
+            .map(|s| (s.1, s.2))
+    }
+
+    fn put(&mut self, key: NonNull<c_void>, (offset, special): (u32, bool)) {
+        if let Some(s) = self.slots.get_mut(Self::slot(key)) {
+            *s = (key.as_ptr() as usize, offset, special);
+        }
     }
 }
 

@@ -4,8 +4,10 @@
 //!
 //! One record (a `struct procrec` with its strings and VMAs) is built at a
 //! time in a reused kernel buffer, with offsets already relative to the
-//! caller's buffer, and copied out only after every lock is dropped. Kernel
-//! memory is thus bounded by the largest single record.
+//! caller's buffer. Finished records gather in a batch of about [`BATCH`]
+//! bytes that is copied out in one go, between records, when no lock is held;
+//! a record larger than that is copied out on its own. Kernel memory is thus
+//! bounded by the largest single record plus one batch.
 
 use kernel::{
     alloc::{flags, Flags, KVVec},
@@ -35,6 +37,13 @@ unsafe impl AsBytes for ProcRecVma {}
 pub(crate) fn call_gfp() -> Flags {
     flags::GFP_KERNEL_ACCOUNT | flags::__GFP_NOWARN | flags::__GFP_RETRY_MAYFAIL
 }
+
+/// Records are copied out in batches of about this many bytes: one `copy_to_user()` per batch
+/// rather than two per record.
+pub(crate) const BATCH: usize = 32 * 1024;
+
+/// Room reserved for the names of a memory map on top of its VMAs.
+const NAMES_SLACK: usize = 4096;
 
 impl From<Overflow> for Error {
     fn from(_: Overflow) -> Error {
@@ -95,6 +104,15 @@ impl RecordBuf {
         self.bytes.get(local..end) == Some(s) && self.bytes.get(end) == Some(&0)
     }
 
+    /// Makes room for `n` more VMAs (and a page of names) without reallocating.
+    pub(crate) fn reserve_vmas(&mut self, n: usize) -> Result {
+        let bytes = n
+            .checked_mul(uapi::PROCREC_VMA_SIZE)
+            .and_then(|b| b.checked_add(NAMES_SLACK))
+            .ok_or(ENOMEM)?;
+        Ok(self.bytes.reserve(bytes, call_gfp())?)
+    }
+
     /// Appends a VMA at the next 8-byte boundary; returns its local offset.
     pub(crate) fn push_vma(&mut self, vma: &ProcRecVma) -> Result<usize> {
         self.align()?;
@@ -132,6 +150,10 @@ impl RecordBuf {
 pub(crate) struct Output {
     buf: UserPtr,
     layout: Layout,
+    /// Placed records not yet copied out, contiguous from offset `pending_at` of the caller's
+    /// buffer.
+    pending: KVVec<u8>,
+    pending_at: usize,
 }
 
 impl Output {
@@ -139,6 +161,8 @@ impl Output {
         Self {
             buf,
             layout: Layout::new(cap),
+            pending: KVVec::new(),
+            pending_at: 0,
         }
     }
 
@@ -153,25 +177,59 @@ impl Output {
             .write_slice(data)
     }
 
-    /// Copies a finished record out if it fits, and links it to the previous one.
+    /// Copies the pending records out. Must not be called with a lock held.
+    pub(crate) fn flush(&mut self) -> Result {
+        if !self.pending.is_empty() {
+            self.write_at(self.pending_at, &self.pending)?;
+            self.pending.clear();
+        }
+        Ok(())
+    }
+
+    /// Places a finished record if it fits, links it to the previous one, and adds it to the
+    /// batch (copying the batch out when it is full). Must not be called with a lock held.
     pub(crate) fn emit(&mut self, rec: &RecordBuf) -> Result {
         let bytes = rec.as_bytes();
-        if let Some(placed) = self.layout.place(bytes.len())? {
-            self.write_at(placed.offset, bytes)?;
-            if let Some(prev) = placed.prev {
-                let link = rules::offset32(placed.offset)?;
-                self.write_at(
-                    prev.checked_add(uapi::PROCREC_NEXT_OFFSET)
-                        .ok_or(EOVERFLOW)?,
-                    &link.to_ne_bytes(),
-                )?;
+        let Some(placed) = self.layout.place(bytes.len())? else {
+            return Ok(());
+        };
+        if let Some(prev) = placed.prev {
+            let link = rules::offset32(placed.offset)?.to_ne_bytes();
+            let at = prev
+                .checked_add(uapi::PROCREC_NEXT_OFFSET)
+                .ok_or(EOVERFLOW)?;
+            let in_batch = at
+                .checked_sub(self.pending_at)
+                .and_then(|i| Some(i..i.checked_add(link.len())?))
+                .and_then(|r| self.pending.get_mut(r));
+            match in_batch {
+                Some(dst) => dst.copy_from_slice(&link),
+                // The previous record is out already.
+                None => self.write_at(at, &link)?,
             }
+        }
+        // Records are placed back to back; anything else would start a new batch.
+        if self.pending_at.checked_add(self.pending.len()) != Some(placed.offset) {
+            self.flush()?;
+        }
+        if bytes.len() >= BATCH {
+            // A large record (a memory map) goes out on its own, after the batch before it.
+            self.flush()?;
+            return self.write_at(placed.offset, bytes);
+        }
+        if self.pending.is_empty() {
+            self.pending_at = placed.offset;
+        }
+        self.pending.extend_from_slice(bytes, call_gfp())?;
+        if self.pending.len() >= BATCH {
+            self.flush()?;
         }
         Ok(())
     }
 
     /// Writes the header and `*inout_sz`; `E2BIG` if the result did not fit.
-    pub(crate) fn finish(self, mask: u64, meminfo: [u64; 7], inout_sz: UserPtr) -> Result {
+    pub(crate) fn finish(mut self, mask: u64, meminfo: [u64; 7], inout_sz: UserPtr) -> Result {
+        self.flush()?;
         let s = self.layout.finish()?;
         if s.header_fits {
             let header = ProcessInfo {

@@ -95,6 +95,8 @@ pub(crate) fn cond_resched() {
 pub(crate) struct CallerNs {
     pid_ns: *mut bindings::pid_namespace,
     user_ns: *mut bindings::user_namespace,
+    /// `user_ns` is the initial user namespace, where ids map to themselves.
+    init_user_ns: bool,
     _not_send: NotThreadSafe,
 }
 
@@ -111,18 +113,27 @@ impl CallerNs {
         Self {
             pid_ns,
             user_ns,
+            init_user_ns: ptr::eq(user_ns, ptr::addr_of_mut!(bindings::init_user_ns)),
             _not_send: NotThreadSafe,
         }
     }
 
     /// `id` mapped into the caller's user namespace, or the overflow id.
     fn uid(&self, id: bindings::kuid_t) -> u32 {
+        // The initial namespace maps every id but `(uid_t)-1` to itself; that one is munged.
+        if self.init_user_ns && id.val != u32::MAX {
+            return id.val;
+        }
         // SAFETY: `user_ns` is valid by the type invariant.
         unsafe { bindings::from_kuid_munged(self.user_ns, id) }
     }
 
     /// `id` mapped into the caller's user namespace, or the overflow id.
     fn gid(&self, id: bindings::kgid_t) -> u32 {
+        // As in `uid`.
+        if self.init_user_ns && id.val != u32::MAX {
+            return id.val;
+        }
         // SAFETY: `user_ns` is valid by the type invariant.
         unsafe { bindings::from_kgid_munged(self.user_ns, id) }
     }
@@ -254,16 +265,13 @@ impl TaskList {
     /// `task`'s thread id, thread group id and parent's thread group id in the caller's pid
     /// namespace; 0 where not visible there.
     pub(crate) fn ids(&self, ns: &CallerNs, task: &Task) -> (i32, i32, i32) {
-        let t = task.as_ptr();
-        // SAFETY: `t` is valid and its pid links and parent are stable under `tasklist_lock`;
-        // `ns.pid_ns` is valid by the invariant of `CallerNs`.
-        unsafe {
-            (
-                bindings::task_pid_nr_ns(t, ns.pid_ns),
-                bindings::task_tgid_nr_ns(t, ns.pid_ns),
-                bindings::task_ppid_nr_ns(t, ns.pid_ns),
-            )
-        }
+        let mut ids = [0; 3];
+        // SAFETY: The task is on the task list and `tasklist_lock` is held (`self`), as the
+        // function requires; `ns.pid_ns` is valid by the invariant of `CallerNs`; `ids` has the
+        // three elements it fills.
+        unsafe { bindings::process_getinfo_task_ids(task.as_ptr(), ns.pid_ns, ids.as_mut_ptr()) };
+        let [tid, tgid, ppid] = ids;
+        (tid, tgid, ppid)
     }
 }
 
@@ -343,13 +351,14 @@ impl<'a> TaskFacts<'a> {
         )
     }
 
-    /// The task's mm with a user reference, as /proc/PID/status takes it; `None` for kernel
-    /// threads and exited tasks.
-    pub(crate) fn mm(&self) -> Option<ARef<MmWithUser>> {
-        // SAFETY: The task is valid; `get_task_mm` takes its own locks.
-        let mm = unsafe { bindings::get_task_mm(self.raw()) };
-        // SAFETY: A non-NULL return holds an `mm_users` reference, which `ARef` now owns.
-        NonNull::new(mm).map(|mm| unsafe { ARef::from_raw(mm.cast::<MmWithUser>()) })
+    /// The memory counters of /proc/PID/status in pages: (anon, file, shmem, total_vm, swap);
+    /// `None` for kernel threads and exited tasks.
+    pub(crate) fn vm_counters(&self) -> Option<[u64; 5]> {
+        let mut pages = [0u64; 5];
+        // SAFETY: The task is valid; the function takes the task's lock itself and fills the
+        // five elements of `pages`.
+        unsafe { bindings::process_getinfo_task_vm_counters(self.raw(), pages.as_mut_ptr()) }
+            .then_some(pages)
     }
 
     /// The task's mm if the caller may read its memory map (the check of /proc/PID/maps).
@@ -372,26 +381,13 @@ impl<'a> TaskFacts<'a> {
     }
 }
 
-/// Memory counters of an mm, in pages: (anon, file, shmem, total_vm, swap).
-pub(crate) fn mm_counters(mm: &MmWithUser) -> [u64; 5] {
-    let raw = mm.as_raw();
-    let counter = |member: u32| -> u64 {
-        let Ok(member) = c_int::try_from(member) else {
-            return 0;
-        };
-        // SAFETY: `mm` is valid (we hold an `mm_users` reference) and `member` is an index of
-        // its counter array.
-        widen(unsafe { bindings::get_mm_counter_sum(raw, member) })
-    };
-    // SAFETY: `mm` is valid; `total_vm` is read racily (in C), as /proc/PID/status does.
-    let total_vm = widen(unsafe { bindings::mm_total_vm(raw) });
-    [
-        counter(bindings::MM_ANONPAGES),
-        counter(bindings::MM_FILEPAGES),
-        counter(bindings::MM_SHMEMPAGES),
-        total_vm,
-        counter(bindings::MM_SWAPENTS),
-    ]
+/// The number of VMAs of `mm`, the gate VMA not counted, read without the mmap lock: a hint
+/// for sizing buffers before the lock is taken.
+pub(crate) fn mm_map_count(mm: &MmWithUser) -> usize {
+    // SAFETY: `mm` is valid (the caller holds a user reference); `map_count` is read racily (in
+    // C), which only makes the hint stale.
+    let n = unsafe { bindings::mm_map_count(mm.as_raw()) };
+    usize::try_from(n).unwrap_or(0)
 }
 
 /// A read hold of an mm's mmap lock.
@@ -532,6 +528,14 @@ impl<'a> Vma<'a> {
             dev,
             pgoff: widen(self.0.vm_pgoff).saturating_mul(widen(kernel::page::PAGE_SIZE)),
         })
+    }
+
+    /// When the name of this VMA is a file's path: that path, as an opaque key. Two VMAs with
+    /// the same key under one hold of the mmap lock have the same name.
+    pub(crate) fn path_key(&self) -> Option<NonNull<c_void>> {
+        // SAFETY: The VMA is valid under the mmap lock.
+        let path = unsafe { bindings::process_getinfo_vma_path(ptr::from_ref(self.0).cast_mut()) };
+        NonNull::new(path.cast_mut().cast())
     }
 
     /// The name /proc/PID/maps prints for this VMA, unescaped, without its NUL.

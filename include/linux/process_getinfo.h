@@ -11,7 +11,9 @@
 
 struct module;
 struct mm_struct;
+struct path;
 struct pid;
+struct pid_namespace;
 struct task_struct;
 struct vm_area_struct;
 
@@ -54,9 +56,13 @@ struct mm_struct *process_getinfo_mm_access(struct task_struct *task);
 struct pid *process_getinfo_pidfd_get_pid(unsigned int fd);
 void process_getinfo_task_comm(struct task_struct *task, char *buf);
 int process_getinfo_task_prio(const struct task_struct *task);
+void process_getinfo_task_ids(struct task_struct *task,
+			      struct pid_namespace *ns, pid_t *ids);
+bool process_getinfo_task_vm_counters(struct task_struct *task, u64 *pages);
 u64 process_getinfo_vm_seq(struct task_struct *task, struct mm_struct *mm);
 struct vm_area_struct *process_getinfo_gate_vma(struct mm_struct *mm);
 const char *process_getinfo_vma_name(struct vm_area_struct *vma, char *buf,
 				     size_t size);
+const struct path *process_getinfo_vma_path(struct vm_area_struct *vma);
 
 #endif /* _LINUX_PROCESS_GETINFO_H */
