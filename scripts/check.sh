@@ -12,15 +12,7 @@ top=$(dirname "$here")
 . "$here/env.sh"
 out=$top/build/check
 mkdir -p "$out"
-pass=0 fail=0 skip=0
-ok() { pass=$((pass + 1)); echo "PASS: $*"; }
-ko() { fail=$((fail + 1)); echo "FAIL: $*"; }
-summary() {
-	echo
-	echo "$pass passed, $fail failed, $skip skipped"
-	[ "$fail" = 0 ]
-	exit
-}
+. "$here/test-lib.sh"
 
 "$here/setup.sh" || { ko "setup"; summary; }
 
@@ -54,6 +46,5 @@ else
 fi
 
 # 4. Guest: the debug kernel, the module, the selftests.
-. "$here/guest-lib.sh"
 guest_tests check "${PGI_GUEST_TIMEOUT:-1200}"
 summary

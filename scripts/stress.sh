@@ -14,18 +14,9 @@ top=$(dirname "$here")
 . "$here/env.sh"
 out=$top/build/stress
 mkdir -p "$out"
-pass=0 fail=0 skip=0
-ok() { pass=$((pass + 1)); echo "PASS: $*"; }
-ko() { fail=$((fail + 1)); echo "FAIL: $*"; }
-summary() {
-	echo
-	echo "$pass passed, $fail failed, $skip skipped"
-	[ "$fail" = 0 ]
-	exit
-}
+. "$here/test-lib.sh"
 
 "$here/setup.sh" || { ko "setup"; summary; }
-. "$here/guest-lib.sh"
 start=$(date +%s)
 guest_tests stress "${PGI_GUEST_TIMEOUT:-4500}"
 grep -E '^# process_getinfo_[a-z_]+\.c:[0-9]+:' "$out/guest.log"

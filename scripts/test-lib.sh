@@ -1,11 +1,22 @@
 # SPDX-License-Identifier: GPL-2.0
 #
-# guest-lib.sh: sourced by check.sh and stress.sh, which define ok, ko,
-# summary and the pass/fail/skip counters. guest_tests MODE TIMEOUT builds
-# (or takes from the cache) the debug kernel, builds the module clippy-clean
-# and the guest programs, boots the guest in MODE (see guest-init.sh) and
-# adds the guest's results to the counters; a splat in the kernel log is a
-# failure.
+# test-lib.sh: sourced by check.sh and stress.sh after they set here, top
+# and out. The pass/fail/skip counters, ok and ko to count a result, and
+# summary to print the final `N passed, N failed, N skipped` line and exit
+# (non-zero on any failure). guest_tests MODE TIMEOUT builds (or takes from
+# the cache) the debug kernel, builds the module clippy-clean and the guest
+# programs, boots the guest in MODE (see guest-init.sh) and adds the guest's
+# results to the counters; a splat in the kernel log is a failure.
+
+pass=0 fail=0 skip=0
+ok() { pass=$((pass + 1)); echo "PASS: $*"; }
+ko() { fail=$((fail + 1)); echo "FAIL: $*"; }
+summary() {
+	echo
+	echo "$pass passed, $fail failed, $skip skipped"
+	[ "$fail" = 0 ]
+	exit
+}
 
 guest_tests() { # mode timeout_s
 	local mode=$1 limit=$2 kdir f src ko_path progs log
