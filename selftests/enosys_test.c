@@ -7,10 +7,8 @@
 #define _GNU_SOURCE
 #endif
 
-#include <errno.h>
-
-#include "pgi_util.h"
 #include "kselftest_harness.h"
+#include "pgi_util.h"
 
 /* With no implementation registered the system call fails with ENOSYS. */
 TEST(enosys)

@@ -1,8 +1,15 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Helpers shared by the process_getinfo(2) selftests: the system call
- * wrapper, a validator for the output buffer, a growing-buffer caller and
- * small procfs readers to compare the results against.
+ * wrapper, a validator for the output buffer, a growing-buffer caller,
+ * small procfs readers to compare the results against, and what several
+ * tests do alike (time, random numbers, errno names, blocked children,
+ * vm.max_map_count, kmemleak).  The headers included here, and the
+ * fallback definitions below them, are the tests' common preamble.
+ *
+ * The helpers that take a test's _metadata (ASSERT_*(), SKIP()) are at the
+ * end and need kselftest_harness.h included first; without it (pgibench)
+ * only the others are defined.
  */
 #ifndef __PGI_UTIL_H
 #define __PGI_UTIL_H
@@ -15,20 +22,38 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/types.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <linux/process_getinfo.h>
 
 #ifndef __NR_process_getinfo
 #define __NR_process_getinfo 473
+#endif
+
+#ifndef __NR_pidfd_open
+#define __NR_pidfd_open		434
+#endif
+
+#ifndef PR_SET_VMA
+#define PR_SET_VMA		0x53564d41
+#define PR_SET_VMA_ANON_NAME	0
 #endif
 
 /* Every fact bit this version of the uapi header knows. */
@@ -41,6 +66,18 @@
 
 /* Room for the longest name /proc/PID/comm shows (workqueue workers). */
 #define PGI_COMM_MAX		128
+
+/* The byte buffers are filled with to see what the kernel wrote. */
+#define PGI_PATTERN		0xA5
+
+/* Raised for the processes with 100,000 VMAs, and put back. */
+#define PGI_MAP_COUNT_PATH	"/proc/sys/vm/max_map_count"
+
+/* kmemleak and the debugfs it shows in; it reports objects older than 5 s. */
+#define PGI_DEBUGFS		"/sys/kernel/debug"
+#define PGI_KMEMLEAK_PATH	PGI_DEBUGFS "/kmemleak"
+#define PGI_KMEMLEAK_AGE_MS	6000
+#define PGI_KMEMLEAK_REPORT_MAX	(256 * 1024)
 
 /* Writes the string @s to the file @path: 0, or -errno. */
 static inline int pgi_write_str(const char *path, const char *s)
@@ -55,6 +92,72 @@ static inline int pgi_write_str(const char *path, const char *s)
 		err = -errno;
 	close(fd);
 	return err;
+}
+
+/* Writes @val in decimal to the file @path: 0, or -errno. */
+static inline int pgi_write_long(const char *path, long val)
+{
+	char s[32];
+
+	snprintf(s, sizeof(s), "%ld", val);
+	return pgi_write_str(path, s);
+}
+
+/* Reads @path (at most @len - 1 bytes), NUL-terminated; -errno on error. */
+static inline int pgi_read_str(const char *path, char *s, size_t len)
+{
+	ssize_t n;
+	int fd;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	n = read(fd, s, len - 1);
+	close(fd);
+	if (n < 0)
+		return -errno;
+	s[n] = '\0';
+	return 0;
+}
+
+/* The number at the start of the file @path, or -errno. */
+static inline long pgi_read_long(const char *path)
+{
+	char s[32];
+	int err;
+
+	err = pgi_read_str(path, s, sizeof(s));
+	if (err)
+		return err;
+	return strtol(s, NULL, 10);
+}
+
+/**
+ * pgi_read_file - read a file into a malloc()ed string
+ * @path: the file
+ * @max: the size of the string: at most @max - 1 bytes are read
+ *
+ * Return: the NUL-terminated contents, or NULL.
+ */
+static inline char *pgi_read_file(const char *path, size_t max)
+{
+	char *s = malloc(max);
+	size_t len = 0;
+	ssize_t n;
+	int fd;
+
+	if (!s)
+		return NULL;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		free(s);
+		return NULL;
+	}
+	while (len < max - 1 && (n = read(fd, s + len, max - 1 - len)) > 0)
+		len += n;
+	close(fd);
+	s[len] = '\0';
+	return s;
 }
 
 static inline long sys_process_getinfo(int nr_proc, const int *proc,
@@ -435,4 +538,391 @@ static inline long long pgi_meminfo_kb(const char *key)
 	return val;
 }
 
+/* Bytes the kernel must not have written: [@from, @to) is all PGI_PATTERN. */
+static inline bool pgi_untouched(const unsigned char *p, size_t from,
+				 size_t to)
+{
+	for (; from < to; from++)
+		if (p[from] != PGI_PATTERN)
+			return false;
+	return true;
+}
+
+/* A qsort() and bsearch() comparison of ints. */
+static inline int pgi_cmp_int(const void *a, const void *b)
+{
+	int x = *(const int *)a, y = *(const int *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* A pidfd of @pid, or -1 with errno set. */
+static inline int pgi_pidfd_open(pid_t pid)
+{
+	return syscall(__NR_pidfd_open, pid, 0);
+}
+
+/* ---- time, random numbers, errno names ---- */
+
+static inline void pgi_sleep_ms(long ms)
+{
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+
+	while (nanosleep(&ts, &ts) && errno == EINTR)
+		;
+}
+
+/* CLOCK_MONOTONIC in nanoseconds. */
+static inline long long pgi_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+/* CLOCK_MONOTONIC in milliseconds. */
+static inline long long pgi_now_ms(void)
+{
+	return pgi_now_ns() / 1000000;
+}
+
+/* pgi_rnd - the next number of the xorshift32 generator seeded by *@seed */
+static inline unsigned int pgi_rnd(unsigned int *seed)
+{
+	*seed ^= *seed << 13;
+	*seed ^= *seed >> 17;
+	*seed ^= *seed << 5;
+	return *seed;
+}
+
+/* The name of @err ("EINVAL"), "0" for 0, or "E?" if it has none. */
+static inline const char *pgi_errname(int err)
+{
+	const char *s = err ? strerrorname_np(err) : "0";
+
+	return s ? s : "E?";
+}
+
+/**
+ * pgi_errno_hist - list the non-zero counts of @err as " NAME:count"
+ * @s: receives the list ("" if every count is zero)
+ * @len: the size of @s
+ * @err: the counts, indexed by errno
+ * @nr: the number of counts
+ * @zero: the name of @err[0] (where the calls that succeeded, or the
+ *	errnos past @nr, are counted)
+ *
+ * Return: the length of the list.
+ */
+static inline size_t pgi_errno_hist(char *s, size_t len,
+				    const unsigned long long *err, int nr,
+				    const char *zero)
+{
+	size_t used = 0;
+	int e;
+
+	s[0] = '\0';
+	for (e = 0; e < nr; e++)
+		if (err[e])
+			used += snprintf(s + used, len - used, " %s:%llu",
+					 e ? pgi_errname(e) : zero, err[e]);
+	return used;
+}
+
+/* ---- children that block until their command pipe closes ---- */
+
+/* A thread that does nothing until its process ends. */
+static inline void *pgi_pause_thread(void *arg)
+{
+	(void)arg;
+	for (;;)
+		pause();
+	return NULL;
+}
+
+/**
+ * pgi_spawn_blocked - fork a child that blocks until its command pipe closes
+ * @cmd_w: receives the parent's write end of the child's command pipe
+ * @setup: run first in the child (may be NULL): its name, its mappings
+ * @nr_threads: pgi_pause_thread() threads the child starts after @setup
+ *
+ * Return: the child's pid once its threads run, or -1.
+ */
+static inline pid_t pgi_spawn_blocked(int *cmd_w, void (*setup)(void),
+				      int nr_threads)
+{
+	int p[2], r[2], i;
+	pthread_t th;
+	pid_t pid;
+	char c;
+
+	if (pipe2(p, O_CLOEXEC) || pipe2(r, O_CLOEXEC))
+		return -1;
+	pid = fork();
+	if (pid < 0)
+		return -1;
+	if (pid == 0) {
+		close(p[1]);
+		close(r[0]);
+		if (setup)
+			setup();
+		for (i = 0; i < nr_threads; i++)
+			if (pthread_create(&th, NULL, pgi_pause_thread, NULL))
+				_exit(1);
+		if (write(r[1], "r", 1) != 1)
+			_exit(1);
+		while (read(p[0], &c, 1) < 0 && errno == EINTR)
+			;
+		_exit(0);
+	}
+	close(p[0]);
+	close(r[1]);
+	*cmd_w = p[1];
+	if (read(r[0], &c, 1) != 1)
+		pid = -1;
+	close(r[0]);
+	return pid;
+}
+
+/*
+ * pgi_reap_child - close the command pipe @cmd_w (if >= 0) of the child
+ * @pid (if > 0), then kill and reap the child
+ */
+static inline void pgi_reap_child(pid_t pid, int cmd_w)
+{
+	if (cmd_w >= 0)
+		close(cmd_w);
+	if (pid > 0) {
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+	}
+}
+
+/*
+ * A child of pgi_kid_spawn(): it runs a pgi_kid_fn, which reads commands
+ * from @cmd and answers on @ack, and exits with what that returns.
+ */
+struct pgi_kid {
+	pid_t pid;
+	int cmd;	/* the parent's write end of the child's command pipe */
+	int ack;	/* the parent's read end of the child's reply pipe */
+};
+
+typedef int (*pgi_kid_fn)(int cmd, int ack, void *arg);
+
+/* In the child: tells the parent the child is set up. */
+static inline void pgi_kid_ready(int ack)
+{
+	if (write(ack, "r", 1) != 1)
+		_exit(2);
+}
+
+/* In the child: the next command byte; false once the pipe is closed. */
+static inline bool pgi_kid_command(int cmd, char *c)
+{
+	ssize_t n;
+
+	do {
+		n = read(cmd, c, 1);
+	} while (n < 0 && errno == EINTR);
+	return n == 1;
+}
+
+/* In the child: blocks until the parent closes the command pipe; 0. */
+static inline int pgi_kid_block(int cmd)
+{
+	char c;
+
+	while (pgi_kid_command(cmd, &c))
+		;
+	return 0;
+}
+
+/* Closes the pipes of the first @nr of @kids and kills and reaps them. */
+static inline void pgi_kids_reap(struct pgi_kid *kids, int nr)
+{
+	int i;
+
+	for (i = 0; i < nr; i++) {
+		if (kids[i].ack >= 0)
+			close(kids[i].ack);
+		pgi_reap_child(kids[i].pid, kids[i].cmd);
+	}
+}
+
+/*
+ * pgi_map_count_restore - put back the vm.max_map_count that
+ * pgi_map_count_raise() saved in *@old (if it did, *@old >= 0; it is set
+ * to -1 once put back).
+ * Return: 0, or -errno.
+ */
+static inline int pgi_map_count_restore(long *old)
+{
+	int err;
+
+	if (*old < 0)
+		return 0;
+	err = pgi_write_long(PGI_MAP_COUNT_PATH, *old);
+	if (!err)
+		*old = -1;
+	return err;
+}
+
+/* ---- kmemleak ---- */
+
+/*
+ * pgi_kmemleak_open - mount debugfs if kmemleak is built in but not visible
+ * @mounted_debugfs: set if debugfs was mounted here (to umount it after)
+ * Return: whether kmemleak can be used.
+ */
+static inline bool pgi_kmemleak_open(bool *mounted_debugfs)
+{
+	if (!access(PGI_KMEMLEAK_PATH, W_OK))
+		return true;
+	if (mount("debugfs", PGI_DEBUGFS, "debugfs", 0, NULL))
+		return false;
+	*mounted_debugfs = true;
+	return !access(PGI_KMEMLEAK_PATH, W_OK);
+}
+
+/* Older suspects are not ours: have the next report show only new ones. */
+static inline void pgi_kmemleak_clear(void)
+{
+	pgi_write_str(PGI_KMEMLEAK_PATH, "scan");
+	pgi_write_str(PGI_KMEMLEAK_PATH, "clear");
+}
+
+/**
+ * pgi_kmemleak_next - split the next object off a kmemleak report
+ * @pos: the report at first, then where the last call left off
+ * @unresolved: also count as ours a backtrace with an address no symbol
+ *	resolves (an instance of the module unloaded since)
+ * @mine: set if the object's backtrace (not its comm line, this program's
+ *	name) mentions process_getinfo, or has such an address
+ *
+ * Return: the object's report, NUL-terminated, or NULL after the last.
+ */
+static inline char *pgi_kmemleak_next(char **pos, bool unresolved,
+				      bool *mine)
+{
+	char *obj = *pos ? strstr(*pos, "unreferenced object") : NULL;
+	char *next, *bt;
+
+	if (!obj) {
+		*pos = NULL;
+		return NULL;
+	}
+	next = strstr(obj + 1, "unreferenced object");
+	if (next)
+		next[-1] = '\0';
+	*pos = next;
+	bt = strstr(obj, "backtrace");
+	*mine = bt && (strstr(bt, "process_getinfo") ||
+		       (unresolved && strstr(bt, "] 0xffffffff")));
+	return obj;
+}
+
 #endif /* __PGI_UTIL_H */
+
+/*
+ * The helpers for tests built on kselftest_harness.h, which must be
+ * included first: they use the test's _metadata and its ASSERT_*() and
+ * SKIP().
+ */
+#if defined(__KSELFTEST_HARNESS_H) && !defined(__PGI_UTIL_HARNESS_H)
+#define __PGI_UTIL_HARNESS_H
+
+/*
+ * PGI_PROBE_OR_SKIP - in a FIXTURE_SETUP(), call process_getinfo(2) for
+ * the header alone into *@hdr: skip the test when the system call is not
+ * available (ENOSYS), fail it when the call fails otherwise.  A macro, so
+ * that SKIP() returns from the setup and the log names the test's line.
+ */
+#define PGI_PROBE_OR_SKIP(hdr) do {					\
+	size_t sz = sizeof(*(hdr));					\
+	long ret;							\
+									\
+	ret = sys_process_getinfo(0, NULL, 0, 0, (hdr), &sz);		\
+	if (ret < 0 && errno == ENOSYS)					\
+		SKIP(return, "process_getinfo(2) is not available (ENOSYS)"); \
+	ASSERT_EQ(0, ret) {						\
+		TH_LOG("probe failed: %s", strerror(errno));		\
+	}								\
+} while (0)
+
+/**
+ * pgi_kid_spawn - fork a child that runs @fn and exits with its return value
+ * @_metadata: the test's metadata, for ASSERT_*()
+ * @kids: the test's children
+ * @nr_kids: how many of @kids there are so far (incremented)
+ * @max_kids: the size of @kids
+ * @fn: what the child runs, with the child's ends of its pipes
+ * @arg: the third argument of @fn
+ *
+ * The child holds no other child's pipe open: each sees its own EOF.
+ *
+ * Return: the new child, @kids[*@nr_kids - 1].
+ */
+static inline struct pgi_kid *pgi_kid_spawn(struct __test_metadata *_metadata,
+					    struct pgi_kid *kids, int *nr_kids,
+					    int max_kids, pgi_kid_fn fn,
+					    void *arg)
+{
+	int cmd[2], ack[2], i;
+	struct pgi_kid *k;
+	pid_t pid;
+
+	ASSERT_LT(*nr_kids, max_kids);
+	ASSERT_EQ(0, pipe2(cmd, O_CLOEXEC));
+	ASSERT_EQ(0, pipe2(ack, O_CLOEXEC));
+	pid = fork();
+	ASSERT_GE(pid, 0);
+	if (pid == 0) {
+		for (i = 0; i < *nr_kids; i++) {
+			close(kids[i].cmd);
+			close(kids[i].ack);
+		}
+		close(cmd[1]);
+		close(ack[0]);
+		_exit(fn(cmd[0], ack[1], arg));
+	}
+	close(cmd[0]);
+	close(ack[1]);
+	k = &kids[(*nr_kids)++];
+	k->pid = pid;
+	k->cmd = cmd[1];
+	k->ack = ack[0];
+	return k;
+}
+
+/* Closes the child's command pipe and reaps it; returns its wait status. */
+static inline int pgi_kid_stop(struct __test_metadata *_metadata,
+			       struct pgi_kid *k)
+{
+	int status;
+
+	close(k->cmd);
+	k->cmd = -1;
+	ASSERT_EQ(k->pid, waitpid(k->pid, &status, 0));
+	k->pid = 0;
+	return status;
+}
+
+/*
+ * pgi_map_count_raise - make vm.max_map_count at least @needed, saving the
+ * old value in *@saved for pgi_map_count_restore() if it changes it
+ */
+static inline void pgi_map_count_raise(struct __test_metadata *_metadata,
+				       long needed, long *saved)
+{
+	long old = pgi_read_long(PGI_MAP_COUNT_PATH);
+
+	ASSERT_GT(old, 0);
+	if (old < needed) {
+		*saved = old;
+		ASSERT_EQ(0, pgi_write_long(PGI_MAP_COUNT_PATH, needed));
+	}
+}
+
+#endif /* __PGI_UTIL_HARNESS_H */

@@ -13,31 +13,14 @@
 #define _GNU_SOURCE
 #endif
 
-#include <errno.h>
-#include <fcntl.h>
-#include <limits.h>
 #include <poll.h>
-#include <signal.h>
-#include <stdint.h>
-#include <stdlib.h>
-#include <string.h>
-#include <sys/mman.h>
-#include <sys/mount.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
-#include <time.h>
-#include <unistd.h>
 
-#include "pgi_util.h"
 #include "kselftest_harness.h"
-
-#ifndef __NR_pidfd_open
-#define __NR_pidfd_open		434
-#endif
+#include "pgi_util.h"
 
 #define NR_KIDS			2
 #define MANY_VMAS		100000
-#define MAP_COUNT_PATH		"/proc/sys/vm/max_map_count"
 #define MAP_COUNT_NEEDED	(MANY_VMAS + 1000)
 #define SMALL_BUF		4096
 /* The file the long call's process maps: this many 250-byte directories deep. */
@@ -63,13 +46,6 @@
 #define HUGE_TEST_BUF		(1024L * 1024)
 #define NO_ADJ			(-2000)	/* not an oom_score_adj */
 
-/* A forked child: it blocks reading @cmd until the parent closes it. */
-struct kid {
-	pid_t pid;
-	int cmd;	/* the parent's write end of the child's command pipe */
-	int ack;	/* the parent's read end of the child's reply pipe */
-};
-
 /* What a calling child reports for one call. */
 struct reply {
 	long ret;
@@ -80,7 +56,7 @@ struct reply {
 
 FIXTURE(errors)
 {
-	struct kid kids[NR_KIDS];
+	struct pgi_kid kids[NR_KIDS];
 	int nr_kids;
 	long old_map_count;	/* vm.max_map_count to restore, or -1 */
 	char deep[PATH_MAX];	/* a file deep down a directory chain, or "" */
@@ -93,8 +69,6 @@ FIXTURE(errors)
 FIXTURE_SETUP(errors)
 {
 	struct process_info hdr;
-	size_t sz = sizeof(hdr);
-	long ret;
 
 	self->nr_kids = 0;
 	self->old_map_count = -1;
@@ -104,48 +78,7 @@ FIXTURE_SETUP(errors)
 	self->cg_mounted = false;
 	self->cg_memory_on = false;
 
-	ret = sys_process_getinfo(0, NULL, 0, 0, &hdr, &sz);
-	if (ret < 0 && errno == ENOSYS)
-		SKIP(return, "process_getinfo(2) is not available (ENOSYS)");
-	ASSERT_EQ(0, ret) {
-		TH_LOG("probe failed: %s", strerror(errno));
-	}
-}
-
-static int write_long(const char *path, long val)
-{
-	char s[32];
-
-	snprintf(s, sizeof(s), "%ld", val);
-	return pgi_write_str(path, s);
-}
-
-/* Reads @path (at most @len - 1 bytes), NUL-terminated; -errno on error. */
-static int read_str(const char *path, char *s, size_t len)
-{
-	ssize_t n;
-	int fd;
-
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	n = read(fd, s, len - 1);
-	close(fd);
-	if (n < 0)
-		return -errno;
-	s[n] = '\0';
-	return 0;
-}
-
-static long read_long(const char *path)
-{
-	char s[32];
-	int err;
-
-	err = read_str(path, s, sizeof(s));
-	if (err)
-		return err;
-	return strtol(s, NULL, 10);
+	PGI_PROBE_OR_SKIP(&hdr);
 }
 
 /* The value of "@key " in a flat-keyed file such as memory.events, or -1. */
@@ -154,7 +87,7 @@ static long long read_key(const char *path, const char *key)
 	size_t klen = strlen(key);
 	char s[1024], *p;
 
-	if (read_str(path, s, sizeof(s)))
+	if (pgi_read_str(path, s, sizeof(s)))
 		return -1;
 	for (p = s; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : NULL)
 		if (!strncmp(p, key, klen) && p[klen] == ' ')
@@ -172,7 +105,7 @@ static long long cg_read(const char *cg, const char *file)
 	char path[PATH_MAX + 32];
 
 	cg_path(path, sizeof(path), cg, file);
-	return read_long(path);
+	return pgi_read_long(path);
 }
 
 static int cg_write(const char *cg, const char *file, const char *val)
@@ -246,24 +179,10 @@ static void deep_remove(FIXTURE_DATA(errors) *self)
 
 FIXTURE_TEARDOWN(errors)
 {
-	int i;
-
-	for (i = 0; i < self->nr_kids; i++) {
-		struct kid *k = &self->kids[i];
-
-		if (k->cmd >= 0)
-			close(k->cmd);
-		if (k->ack >= 0)
-			close(k->ack);
-		if (k->pid > 0) {
-			kill(k->pid, SIGKILL);
-			waitpid(k->pid, NULL, 0);
-		}
-	}
+	pgi_kids_reap(self->kids, self->nr_kids);
 	cg_teardown(self);
 	deep_remove(self);
-	if (self->old_map_count >= 0)
-		write_long(MAP_COUNT_PATH, self->old_map_count);
+	pgi_map_count_restore(&self->old_map_count);
 }
 
 /*
@@ -284,11 +203,11 @@ static const char *cg_setup(FIXTURE_DATA(errors) *self)
 			goto fail;
 		self->cg_mounted = true;
 	}
-	if (read_str(CG_ROOT "/cgroup.controllers", s, sizeof(s)))
+	if (pgi_read_str(CG_ROOT "/cgroup.controllers", s, sizeof(s)))
 		goto fail;
 	if (!strstr(s, "memory"))
 		return "cgroup2 has no memory controller";
-	if (read_str(CG_ROOT "/cgroup.subtree_control", s, sizeof(s)))
+	if (pgi_read_str(CG_ROOT "/cgroup.subtree_control", s, sizeof(s)))
 		goto fail;
 	if (!strstr(s, "memory")) {
 		err = cg_write(CG_ROOT, "cgroup.subtree_control", "+memory");
@@ -311,44 +230,7 @@ fail:
 	return why;
 }
 
-static long long now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
-}
-
-static void sleep_ms(long ms)
-{
-	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
-
-	while (nanosleep(&ts, &ts) && errno == EINTR)
-		;
-}
-
 /* ---- the children's side ---- */
-
-typedef int (*kid_fn)(int cmd, int ack, void *arg);
-
-/* Tells the parent the child is set up. */
-static void kid_ready(int ack)
-{
-	if (write(ack, "r", 1) != 1)
-		_exit(2);
-}
-
-/* Blocks until the parent closes the command pipe. */
-static int kid_block(int cmd)
-{
-	ssize_t n;
-	char c;
-
-	do {
-		n = read(cmd, &c, 1);
-	} while (n > 0 || (n < 0 && errno == EINTR));
-	return 0;
-}
 
 /*
  * Maps MANY_VMAS pages of alternating protection, then sleeps: anonymous
@@ -377,8 +259,8 @@ static int kid_many(int cmd, int ack, void *arg)
 	for (i = 1; i < MANY_VMAS; i += 2)
 		if (mprotect(p + i * pg, pg, PROT_READ | PROT_WRITE))
 			return 1;
-	kid_ready(ack);
-	return kid_block(cmd);
+	pgi_kid_ready(ack);
+	return pgi_kid_block(cmd);
 }
 
 /* What a calling child is asked to do. */
@@ -414,7 +296,6 @@ static int kid_caller(int cmd, int ack, void *arg)
 {
 	const struct call_args *a = arg;
 	struct reply r;
-	ssize_t n;
 	char *buf, c;
 
 	buf = mmap(NULL, a->buf_len, PROT_READ | PROT_WRITE,
@@ -423,17 +304,12 @@ static int kid_caller(int cmd, int ack, void *arg)
 		return 1;
 	memset(buf, 0, a->buf_len);
 	if (a->oom_score_adj != NO_ADJ &&
-	    write_long("/proc/self/oom_score_adj", a->oom_score_adj))
+	    pgi_write_long("/proc/self/oom_score_adj", a->oom_score_adj))
 		return 1;
-	kid_ready(ack);
+	pgi_kid_ready(ack);
 	for (;;) {
-		if (!a->once) {
-			n = read(cmd, &c, 1);
-			if (n < 0 && errno == EINTR)
-				continue;
-			if (n != 1)
-				return 0;
-		}
+		if (!a->once && !pgi_kid_command(cmd, &c))
+			return 0;
 		memset(&r, 0, sizeof(r));
 		memset(buf, 0, a->buf_len);
 		r.sz = a->sz;
@@ -452,39 +328,16 @@ static int kid_caller(int cmd, int ack, void *arg)
 /* ---- the parent's side ---- */
 
 /* Forks a child that runs @fn and exits with its return value. */
-static struct kid *kid_spawn(struct __test_metadata *_metadata,
-			     FIXTURE_DATA(errors) *self, kid_fn fn, void *arg)
+static struct pgi_kid *kid_spawn(struct __test_metadata *_metadata,
+				 FIXTURE_DATA(errors) *self, pgi_kid_fn fn,
+				 void *arg)
 {
-	int cmd[2], ack[2], i;
-	struct kid *k;
-	pid_t pid;
-
-	ASSERT_LT(self->nr_kids, NR_KIDS);
-	ASSERT_EQ(0, pipe2(cmd, O_CLOEXEC));
-	ASSERT_EQ(0, pipe2(ack, O_CLOEXEC));
-	pid = fork();
-	ASSERT_GE(pid, 0);
-	if (pid == 0) {
-		/* Hold no other child's pipe open: each must see its EOF. */
-		for (i = 0; i < self->nr_kids; i++) {
-			close(self->kids[i].cmd);
-			close(self->kids[i].ack);
-		}
-		close(cmd[1]);
-		close(ack[0]);
-		_exit(fn(cmd[0], ack[1], arg));
-	}
-	close(cmd[0]);
-	close(ack[1]);
-	k = &self->kids[self->nr_kids++];
-	k->pid = pid;
-	k->cmd = cmd[1];
-	k->ack = ack[0];
-	return k;
+	return pgi_kid_spawn(_metadata, self->kids, &self->nr_kids, NR_KIDS,
+			     fn, arg);
 }
 
 /* Waits for the child's "ready" byte. */
-static void kid_wait(struct __test_metadata *_metadata, struct kid *k)
+static void kid_wait(struct __test_metadata *_metadata, struct pgi_kid *k)
 {
 	ssize_t n;
 	char c;
@@ -499,7 +352,8 @@ static void kid_wait(struct __test_metadata *_metadata, struct kid *k)
 }
 
 /* Has a calling child make its call once more; returns its reply. */
-static struct reply kid_call(struct __test_metadata *_metadata, struct kid *k)
+static struct reply kid_call(struct __test_metadata *_metadata,
+			     struct pgi_kid *k)
 {
 	struct reply r = { .ret = 0 };
 	ssize_t n;
@@ -514,31 +368,13 @@ static struct reply kid_call(struct __test_metadata *_metadata, struct kid *k)
 	return r;
 }
 
-/* Closes the child's command pipe and reaps it; returns its wait status. */
-static int kid_stop(struct __test_metadata *_metadata, struct kid *k)
-{
-	int status;
-
-	close(k->cmd);
-	k->cmd = -1;
-	ASSERT_EQ(k->pid, waitpid(k->pid, &status, 0));
-	k->pid = 0;
-	return status;
-}
-
 /* Starts the 100,000-VMA process (of file @path if not NULL). */
-static struct kid *spawn_big(struct __test_metadata *_metadata,
-			     FIXTURE_DATA(errors) *self, const char *path)
+static struct pgi_kid *spawn_big(struct __test_metadata *_metadata,
+				 FIXTURE_DATA(errors) *self, const char *path)
 {
-	struct kid *k;
-	long old;
+	struct pgi_kid *k;
 
-	old = read_long(MAP_COUNT_PATH);
-	ASSERT_GT(old, 0);
-	if (old < MAP_COUNT_NEEDED) {
-		self->old_map_count = old;
-		ASSERT_EQ(0, write_long(MAP_COUNT_PATH, MAP_COUNT_NEEDED));
-	}
+	pgi_map_count_raise(_metadata, MAP_COUNT_NEEDED, &self->old_map_count);
 	k = kid_spawn(_metadata, self, kid_many, (void *)path);
 	kid_wait(_metadata, k);
 	return k;
@@ -585,7 +421,7 @@ TEST_F_TIMEOUT(errors, fatal_signal_ends_long_call, 600)
 	long long t0, one_ns = LLONG_MAX, full_ns, bound_ns, reap_ns;
 	size_t sz, rec_sz, walked;
 	struct call_args args;
-	struct kid *big, *k;
+	struct pgi_kid *big, *k;
 	int *ids, i, pidfd, status;
 	struct pollfd pfd;
 
@@ -594,10 +430,10 @@ TEST_F_TIMEOUT(errors, fatal_signal_ends_long_call, 600)
 	/* One record of the big process, timed; the buffer is too small. */
 	for (i = 0; i < TIMING_RUNS; i++) {
 		sz = sizeof(buf);
-		t0 = now_ns();
+		t0 = pgi_now_ns();
 		ASSERT_EQ(-1, sys_process_getinfo(1, &big->pid, 0, mask, buf,
 						  &sz));
-		t0 = now_ns() - t0;
+		t0 = pgi_now_ns() - t0;
 		ASSERT_EQ(E2BIG, errno);
 		if (t0 < one_ns)
 			one_ns = t0;
@@ -640,24 +476,24 @@ TEST_F_TIMEOUT(errors, fatal_signal_ends_long_call, 600)
 	};
 	k = kid_spawn(_metadata, self, kid_caller, &args);
 	free(ids);
-	pidfd = syscall(__NR_pidfd_open, k->pid, 0);
+	pidfd = pgi_pidfd_open(k->pid);
 	ASSERT_GE(pidfd, 0) {
 		TH_LOG("pidfd_open: %s", strerror(errno));
 	}
 	kid_wait(_metadata, k);
 
-	sleep_ms(KILL_DELAY_MS);
+	pgi_sleep_ms(KILL_DELAY_MS);
 	/* Still in the call: it has not returned, so it has not exited. */
 	pfd = (struct pollfd){ .fd = pidfd, .events = POLLIN };
 	ASSERT_EQ(0, poll(&pfd, 1, 0)) {
 		TH_LOG("the call returned within %d ms", KILL_DELAY_MS);
 	}
 	ASSERT_EQ(0, kill(k->pid, SIGKILL));
-	t0 = now_ns();
+	t0 = pgi_now_ns();
 	ASSERT_EQ(1, poll(&pfd, 1, bound_ns / 1000000)) {
 		TH_LOG("not reaped %lld ms after SIGKILL", bound_ns / 1000000);
 	}
-	reap_ns = now_ns() - t0;
+	reap_ns = pgi_now_ns() - t0;
 	close(pidfd);
 	ASSERT_EQ(k->pid, waitpid(k->pid, &status, 0));
 	k->pid = 0;
@@ -681,7 +517,7 @@ TEST_F_TIMEOUT(errors, enomem_in_small_memcg, 600)
 	char events[PATH_MAX + 32], max[32];
 	long long cur, after, oom, oom_kill;
 	struct call_args args;
-	struct kid *big, *k;
+	struct pgi_kid *big, *k;
 	const char *why;
 	struct reply r;
 	int status;
@@ -732,7 +568,7 @@ TEST_F_TIMEOUT(errors, enomem_in_small_memcg, 600)
 	ASSERT_GE(r.sz, (size_t)MANY_VMAS * PROCREC_VMA_SIZE_VER0);
 
 	ASSERT_EQ(0, cg_enter(CG_ROOT, k->pid));
-	status = kid_stop(_metadata, k);
+	status = pgi_kid_stop(_metadata, k);
 	ASSERT_TRUE(WIFEXITED(status));
 	ASSERT_EQ(0, WEXITSTATUS(status));
 	/* The cgroup is gone once its last task has left. */
@@ -749,7 +585,7 @@ TEST_F(errors, enormous_inout_sz)
 	char path[PATH_MAX + 32], s[32];
 	const char *why;
 	struct reply r;
-	struct kid *k;
+	struct pgi_kid *k;
 	int fd = -1, status;
 	ssize_t n;
 
@@ -798,7 +634,7 @@ TEST_F(errors, enormous_inout_sz)
 		ASSERT_LT(peak - base, HUGE_TEST_BUF);
 		ASSERT_EQ(0, cg_enter(CG_ROOT, k->pid));
 	}
-	status = kid_stop(_metadata, k);
+	status = pgi_kid_stop(_metadata, k);
 	ASSERT_TRUE(WIFEXITED(status));
 	ASSERT_EQ(0, WEXITSTATUS(status));
 }

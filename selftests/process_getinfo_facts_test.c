@@ -12,39 +12,17 @@
 #define _GNU_SOURCE
 #endif
 
-#include <errno.h>
-#include <fcntl.h>
 #include <grp.h>
-#include <limits.h>
-#include <pthread.h>
 #include <sched.h>
-#include <signal.h>
-#include <stdarg.h>
-#include <stdlib.h>
-#include <string.h>
-#include <sys/mman.h>
-#include <sys/prctl.h>
 #include <sys/resource.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
-#include "pgi_util.h"
 #include "kselftest_harness.h"
-
-#ifndef PR_SET_VMA
-#define PR_SET_VMA		0x53564d41
-#define PR_SET_VMA_ANON_NAME	0
-#endif
-
-#ifndef __NR_pidfd_open
-#define __NR_pidfd_open		434
-#endif
+#include "pgi_util.h"
 
 #define NR_KIDS			4
 #define NR_FILES		4
 #define NR_THREADS		5	/* besides the main thread */
 #define MANY_VMAS		100000
-#define MAP_COUNT_PATH		"/proc/sys/vm/max_map_count"
 #define MAP_COUNT_NEEDED	(MANY_VMAS + 1000)
 #define WAIT_STATE_MS		10000
 #define REPORT_MAX		512
@@ -54,16 +32,9 @@ static const char *const vm_keys[] = {
 	"RssAnon", "RssFile", "RssShmem", "VmSize", "VmSwap",
 };
 
-/* A forked child: it blocks reading @cmd until the parent closes it. */
-struct kid {
-	pid_t pid;
-	int cmd;	/* the parent's write end of the child's command pipe */
-	int ack;	/* the parent's read end of the child's reply pipe */
-};
-
 FIXTURE(facts)
 {
-	struct kid kids[NR_KIDS];
+	struct pgi_kid kids[NR_KIDS];
 	int nr_kids;
 	char files[NR_FILES][64];
 	int nr_files;
@@ -73,88 +44,29 @@ FIXTURE(facts)
 FIXTURE_SETUP(facts)
 {
 	struct process_info hdr;
-	size_t sz = sizeof(hdr);
-	long ret;
 
 	self->nr_kids = 0;
 	self->nr_files = 0;
 	self->old_map_count = -1;
 
-	ret = sys_process_getinfo(0, NULL, 0, 0, &hdr, &sz);
-	if (ret < 0 && errno == ENOSYS)
-		SKIP(return, "process_getinfo(2) is not available (ENOSYS)");
-	ASSERT_EQ(0, ret) {
-		TH_LOG("probe failed: %s", strerror(errno));
-	}
-}
-
-static int write_long(const char *path, long val)
-{
-	char s[32];
-	int fd, len, ok;
-
-	fd = open(path, O_WRONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	len = snprintf(s, sizeof(s), "%ld", val);
-	ok = write(fd, s, len) == len;
-	close(fd);
-	return ok ? 0 : -EIO;
-}
-
-static long read_long(const char *path)
-{
-	char s[32];
-	ssize_t n;
-	int fd;
-
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	n = read(fd, s, sizeof(s) - 1);
-	close(fd);
-	if (n <= 0)
-		return -EIO;
-	s[n] = '\0';
-	return strtol(s, NULL, 10);
+	PGI_PROBE_OR_SKIP(&hdr);
 }
 
 FIXTURE_TEARDOWN(facts)
 {
 	int i;
 
-	for (i = 0; i < self->nr_kids; i++) {
-		struct kid *k = &self->kids[i];
-
-		if (k->cmd >= 0)
-			close(k->cmd);
-		if (k->ack >= 0)
-			close(k->ack);
-		if (k->pid > 0) {
-			kill(k->pid, SIGKILL);
-			waitpid(k->pid, NULL, 0);
-		}
-	}
+	pgi_kids_reap(self->kids, self->nr_kids);
 	for (i = 0; i < self->nr_files; i++)
 		unlink(self->files[i]);
-	if (self->old_map_count >= 0)
-		write_long(MAP_COUNT_PATH, self->old_map_count);
+	pgi_map_count_restore(&self->old_map_count);
 }
 
 /* ---- the children's side ---- */
 
-typedef int (*kid_fn)(int cmd, int ack, void *arg);
-
 static long page_size(void)
 {
 	return sysconf(_SC_PAGESIZE);
-}
-
-/* Tells the parent the child is set up. */
-static void kid_ready(int ack)
-{
-	if (write(ack, "r", 1) != 1)
-		_exit(2);
 }
 
 /* Sends the parent a reason (a report or a setup failure); returns 1. */
@@ -188,25 +100,13 @@ static int kid_ok(int ack)
 	return write(ack, "ok", 2) == 2 ? 0 : 2;
 }
 
-/* Blocks until the parent closes the command pipe. */
-static int kid_block(int cmd)
-{
-	ssize_t n;
-	char c;
-
-	do {
-		n = read(cmd, &c, 1);
-	} while (n > 0 || (n < 0 && errno == EINTR));
-	return 0;
-}
-
 /* Sleeps on its pipe; renames itself to @arg first if given. */
 static int kid_sleeper(int cmd, int ack, void *arg)
 {
 	if (arg && prctl(PR_SET_NAME, arg, 0, 0, 0))
 		return kid_fail(ack, "PR_SET_NAME: %s", strerror(errno));
-	kid_ready(ack);
-	return kid_block(cmd);
+	pgi_kid_ready(ack);
+	return pgi_kid_block(cmd);
 }
 
 /* Never sleeps. */
@@ -216,7 +116,7 @@ static int kid_spinner(int cmd, int ack, void *arg)
 
 	(void)cmd;
 	(void)arg;
-	kid_ready(ack);
+	pgi_kid_ready(ack);
 	for (;;)
 		spin++;
 	return 0;
@@ -230,8 +130,8 @@ static int kid_creds(int cmd, int ack, void *arg)
 		return kid_fail(ack, "setresgid: %s", strerror(errno));
 	if (setresuid(1001, 1002, 1003))
 		return kid_fail(ack, "setresuid: %s", strerror(errno));
-	kid_ready(ack);
-	return kid_block(cmd);
+	pgi_kid_ready(ack);
+	return pgi_kid_block(cmd);
 }
 
 #define VM_ANON_KB	4096	/* private anonymous memory, touched */
@@ -271,8 +171,8 @@ static int kid_vm(int cmd, int ack, void *arg)
 	for (i = 0; i < VM_SHM_KB * 1024L; i += pg)
 		shm[i] = (char)sum;
 
-	kid_ready(ack);
-	return kid_block(cmd);
+	pgi_kid_ready(ack);
+	return pgi_kid_block(cmd);
 }
 
 /* The files kid_map() maps, created by the parent. */
@@ -343,8 +243,8 @@ static int kid_map(int cmd, int ack, void *arg)
 	if (p == MAP_FAILED || set_anon_name(p + pg, pg, "pgi-shm"))
 		return kid_fail(ack, "named shared anon: %s", strerror(errno));
 
-	kid_ready(ack);
-	return kid_block(cmd);
+	pgi_kid_ready(ack);
+	return pgi_kid_block(cmd);
 }
 
 /*
@@ -364,8 +264,8 @@ static int kid_many(int cmd, int ack, void *arg)
 		if (mprotect(p + i * pg, pg, PROT_READ | PROT_WRITE))
 			return kid_fail(ack, "mprotect %ld: %s", i,
 					strerror(errno));
-	kid_ready(ack);
-	return kid_block(cmd);
+	pgi_kid_ready(ack);
+	return pgi_kid_block(cmd);
 }
 
 /* Changes its memory map on command: 'm'map, 'p'rotect, 'u'nmap a page. */
@@ -373,17 +273,11 @@ static int kid_vm_seq(int cmd, int ack, void *arg)
 {
 	long pg = page_size();
 	char *p = NULL, c;
-	ssize_t n;
 	int ret;
 
 	(void)arg;
-	kid_ready(ack);
-	for (;;) {
-		n = read(cmd, &c, 1);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n != 1)
-			return 0;
+	pgi_kid_ready(ack);
+	while (pgi_kid_command(cmd, &c)) {
 		switch (c) {
 		case 'm':
 			p = mmap(NULL, pg, PROT_READ | PROT_WRITE,
@@ -401,16 +295,9 @@ static int kid_vm_seq(int cmd, int ack, void *arg)
 		}
 		if (ret)
 			return kid_fail(ack, "op %c: %s", c, strerror(errno));
-		kid_ready(ack);
+		pgi_kid_ready(ack);
 	}
-}
-
-static void *thread_pause(void *arg)
-{
-	(void)arg;
-	for (;;)
-		pause();
-	return NULL;
+	return 0;
 }
 
 /* Starts NR_THREADS more threads, then sleeps. */
@@ -421,51 +308,28 @@ static int kid_threads(int cmd, int ack, void *arg)
 
 	(void)arg;
 	for (i = 0; i < NR_THREADS; i++) {
-		err = pthread_create(&t, NULL, thread_pause, NULL);
+		err = pthread_create(&t, NULL, pgi_pause_thread, NULL);
 		if (err)
 			return kid_fail(ack, "pthread_create: %s",
 					strerror(err));
 	}
-	kid_ready(ack);
-	return kid_block(cmd);
+	pgi_kid_ready(ack);
+	return pgi_kid_block(cmd);
 }
 
 /* ---- the parent's side ---- */
 
 /* Forks a child that runs @fn and exits with its return value. */
-static struct kid *kid_spawn(struct __test_metadata *_metadata,
-			     FIXTURE_DATA(facts) *self, kid_fn fn, void *arg)
+static struct pgi_kid *kid_spawn(struct __test_metadata *_metadata,
+				 FIXTURE_DATA(facts) *self, pgi_kid_fn fn,
+				 void *arg)
 {
-	int cmd[2], ack[2], i;
-	struct kid *k;
-	pid_t pid;
-
-	ASSERT_LT(self->nr_kids, NR_KIDS);
-	ASSERT_EQ(0, pipe2(cmd, O_CLOEXEC));
-	ASSERT_EQ(0, pipe2(ack, O_CLOEXEC));
-	pid = fork();
-	ASSERT_GE(pid, 0);
-	if (pid == 0) {
-		/* Hold no other child's pipe open: each must see its EOF. */
-		for (i = 0; i < self->nr_kids; i++) {
-			close(self->kids[i].cmd);
-			close(self->kids[i].ack);
-		}
-		close(cmd[1]);
-		close(ack[0]);
-		_exit(fn(cmd[0], ack[1], arg));
-	}
-	close(cmd[0]);
-	close(ack[1]);
-	k = &self->kids[self->nr_kids++];
-	k->pid = pid;
-	k->cmd = cmd[1];
-	k->ack = ack[0];
-	return k;
+	return pgi_kid_spawn(_metadata, self->kids, &self->nr_kids, NR_KIDS,
+			     fn, arg);
 }
 
 /* Reads what a child sent until it closes its pipe; NUL-terminated. */
-static void kid_read_all(struct kid *k, char *msg, size_t len)
+static void kid_read_all(struct pgi_kid *k, char *msg, size_t len)
 {
 	size_t got = 0;
 	ssize_t n;
@@ -482,7 +346,7 @@ static void kid_read_all(struct kid *k, char *msg, size_t len)
 }
 
 /* Waits for the child's "ready" byte (and fails with its reason if not). */
-static void kid_wait(struct __test_metadata *_metadata, struct kid *k)
+static void kid_wait(struct __test_metadata *_metadata, struct pgi_kid *k)
 {
 	char msg[REPORT_MAX];
 	ssize_t n;
@@ -503,26 +367,15 @@ static void kid_wait(struct __test_metadata *_metadata, struct kid *k)
 	}
 }
 
-/* Closes the child's command pipe and reaps it; returns its wait status. */
-static int kid_stop(struct __test_metadata *_metadata, struct kid *k)
-{
-	int status;
-
-	close(k->cmd);
-	k->cmd = -1;
-	ASSERT_EQ(k->pid, waitpid(k->pid, &status, 0));
-	k->pid = 0;
-	return status;
-}
-
 /* Reaps a reporting child: it must have said "ok" and exited 0. */
-static void kid_check_report(struct __test_metadata *_metadata, struct kid *k)
+static void kid_check_report(struct __test_metadata *_metadata,
+			     struct pgi_kid *k)
 {
 	char msg[REPORT_MAX];
 	int status;
 
 	kid_read_all(k, msg, sizeof(msg));
-	status = kid_stop(_metadata, k);
+	status = pgi_kid_stop(_metadata, k);
 	ASSERT_STREQ("ok", msg);
 	ASSERT_TRUE(WIFEXITED(status));
 	ASSERT_EQ(0, WEXITSTATUS(status));
@@ -873,7 +726,7 @@ static bool wait_state(pid_t pid, char state)
 /* A busy child is R, as /proc/PID/stat shows. */
 TEST_F(facts, state_running)
 {
-	struct kid *k = kid_spawn(_metadata, self, kid_spinner, NULL);
+	struct pgi_kid *k = kid_spawn(_metadata, self, kid_spinner, NULL);
 
 	kid_wait(_metadata, k);
 	check_state(_metadata, k->pid, 'R', 0,
@@ -883,7 +736,7 @@ TEST_F(facts, state_running)
 /* A child blocked reading a pipe is S, as /proc/PID/stat shows. */
 TEST_F(facts, state_sleeping)
 {
-	struct kid *k = kid_spawn(_metadata, self, kid_sleeper, NULL);
+	struct pgi_kid *k = kid_spawn(_metadata, self, kid_sleeper, NULL);
 
 	kid_wait(_metadata, k);
 	ASSERT_TRUE(wait_state(k->pid, 'S'));
@@ -894,7 +747,7 @@ TEST_F(facts, state_sleeping)
 /* A child stopped by SIGSTOP is T, as /proc/PID/stat shows. */
 TEST_F(facts, state_stopped)
 {
-	struct kid *k = kid_spawn(_metadata, self, kid_sleeper, NULL);
+	struct pgi_kid *k = kid_spawn(_metadata, self, kid_sleeper, NULL);
 	int status;
 
 	kid_wait(_metadata, k);
@@ -910,7 +763,7 @@ TEST_F(facts, state_zombie)
 {
 	const __u64 mm_facts = PROCESS_INFO_VM_COUNTERS | PROCESS_INFO_VM_SEQ |
 			       PROCESS_INFO_MEMORY_MAP;
-	struct kid *k = kid_spawn(_metadata, self, kid_sleeper, NULL);
+	struct pgi_kid *k = kid_spawn(_metadata, self, kid_sleeper, NULL);
 	siginfo_t info;
 
 	kid_wait(_metadata, k);
@@ -929,7 +782,7 @@ TEST_F(facts, comm)
 	static const char name[] = "pgi-renamed";
 	char comm[PGI_COMM_MAX];
 	const struct procrec *rec;
-	struct kid *k;
+	struct pgi_kid *k;
 	void *buf;
 
 	k = kid_spawn(_metadata, self, kid_sleeper, (void *)name);
@@ -947,7 +800,7 @@ TEST_F(facts, ids)
 {
 	long long pid, tgid, ppid;
 	const struct procrec *rec;
-	struct kid *k;
+	struct pgi_kid *k;
 	void *buf;
 
 	k = kid_spawn(_metadata, self, kid_sleeper, NULL);
@@ -971,7 +824,7 @@ TEST_F(facts, creds)
 {
 	long long uid[4], gid[4];
 	const struct procrec *rec;
-	struct kid *k;
+	struct pgi_kid *k;
 	void *buf;
 
 	k = kid_spawn(_metadata, self, kid_creds, NULL);
@@ -1023,7 +876,7 @@ static void check_prio(struct __test_metadata *_metadata, pid_t pid,
 /* After setpriority(7), prio and nice are those of /proc; policy SCHED_OTHER. */
 TEST_F(facts, prio_nice)
 {
-	struct kid *k = kid_spawn(_metadata, self, kid_sleeper, NULL);
+	struct pgi_kid *k = kid_spawn(_metadata, self, kid_sleeper, NULL);
 
 	kid_wait(_metadata, k);
 	ASSERT_EQ(0, setpriority(PRIO_PROCESS, k->pid, 7));
@@ -1035,7 +888,7 @@ TEST_F(facts, prio_nice)
 TEST_F(facts, prio_fifo)
 {
 	struct sched_param sp = { .sched_priority = 10 };
-	struct kid *k = kid_spawn(_metadata, self, kid_sleeper, NULL);
+	struct pgi_kid *k = kid_spawn(_metadata, self, kid_sleeper, NULL);
 
 	kid_wait(_metadata, k);
 	ASSERT_EQ(0, sched_setscheduler(k->pid, SCHED_FIFO, &sp)) {
@@ -1049,14 +902,14 @@ TEST_F(facts, oom_score_adj)
 {
 	const struct procrec *rec;
 	char path[64];
-	struct kid *k;
+	struct pgi_kid *k;
 	void *buf;
 
 	k = kid_spawn(_metadata, self, kid_sleeper, NULL);
 	kid_wait(_metadata, k);
 	proc_path(path, sizeof(path), k->pid, "oom_score_adj");
-	ASSERT_EQ(0, write_long(path, 123));
-	ASSERT_EQ(123, read_long(path));
+	ASSERT_EQ(0, pgi_write_long(path, 123));
+	ASSERT_EQ(123, pgi_read_long(path));
 	rec = query_pid(_metadata, k->pid, 0, PROCESS_INFO_OOM_SCORE_ADJ, &buf);
 	ASSERT_EQ(PROCESS_INFO_OOM_SCORE_ADJ, rec->mask);
 	ASSERT_EQ(123, rec->oom_score_adj);
@@ -1081,7 +934,7 @@ TEST_F(facts, vm_counters)
 	long long before[5], after[5];
 	const struct procrec *rec;
 	__u64 got[5];
-	struct kid *k;
+	struct pgi_kid *k;
 	void *buf;
 	int i;
 
@@ -1166,7 +1019,7 @@ TEST_F_TIMEOUT(facts, memory_map, 120)
 	const struct procrec *rec;
 	size_t nr, i, j, nr_shared = 0, nr_exe = 0;
 	__u64 shared_offs = 0;
-	struct kid *k;
+	struct pgi_kid *k;
 	ssize_t n;
 	void *buf;
 
@@ -1243,17 +1096,11 @@ TEST_F_TIMEOUT(facts, many_vmas, 600)
 	const __u64 want = PROCESS_INFO_IDS | PROCESS_INFO_MEMORY_MAP;
 	const struct procrec *rec;
 	struct maps_line *lines;
-	struct kid *k;
-	long old;
+	struct pgi_kid *k;
 	size_t nr;
 	void *buf;
 
-	old = read_long(MAP_COUNT_PATH);
-	ASSERT_GT(old, 0);
-	if (old < MAP_COUNT_NEEDED) {
-		self->old_map_count = old;
-		ASSERT_EQ(0, write_long(MAP_COUNT_PATH, MAP_COUNT_NEEDED));
-	}
+	pgi_map_count_raise(_metadata, MAP_COUNT_NEEDED, &self->old_map_count);
 
 	k = kid_spawn(_metadata, self, kid_many, NULL);
 	kid_wait(_metadata, k);
@@ -1267,11 +1114,8 @@ TEST_F_TIMEOUT(facts, many_vmas, 600)
 	free_maps(lines, nr);
 	free(buf);
 
-	kid_stop(_metadata, k);
-	if (self->old_map_count >= 0) {
-		ASSERT_EQ(0, write_long(MAP_COUNT_PATH, self->old_map_count));
-		self->old_map_count = -1;
-	}
+	pgi_kid_stop(_metadata, k);
+	ASSERT_EQ(0, pgi_map_count_restore(&self->old_map_count));
 }
 
 /*
@@ -1289,7 +1133,7 @@ TEST_F_TIMEOUT(facts, all_maps_batched, 300)
 	pid_t pids[BATCH_SLEEPERS + 1];
 	const struct procrec *rec;
 	struct maps_line *lines;
-	struct kid *big = NULL;
+	struct pgi_kid *big = NULL;
 	int i, seen = 0;
 	size_t nr;
 	void *buf;
@@ -1335,7 +1179,7 @@ TEST_F_TIMEOUT(facts, all_maps_batched, 300)
 		kill(pids[i], SIGKILL);
 		ASSERT_EQ(pids[i], waitpid(pids[i], NULL, 0));
 	}
-	kid_stop(_metadata, big);
+	pgi_kid_stop(_metadata, big);
 }
 
 static __u64 vm_seq_of(struct __test_metadata *_metadata, pid_t pid)
@@ -1352,7 +1196,7 @@ static __u64 vm_seq_of(struct __test_metadata *_metadata, pid_t pid)
 	return seq;
 }
 
-static void kid_command(struct __test_metadata *_metadata, struct kid *k,
+static void kid_command(struct __test_metadata *_metadata, struct pgi_kid *k,
 			char op)
 {
 	ASSERT_EQ(1, write(k->cmd, &op, 1));
@@ -1363,7 +1207,7 @@ static void kid_command(struct __test_metadata *_metadata, struct kid *k,
 TEST_F(facts, vm_seq)
 {
 	static const char ops[] = { 'm', 'p', 'u' };
-	struct kid *k;
+	struct pgi_kid *k;
 	__u64 seq, prev;
 	unsigned int i;
 
@@ -1382,13 +1226,6 @@ TEST_F(facts, vm_seq)
 		ASSERT_EQ(seq, vm_seq_of(_metadata, k->pid));
 		prev = seq;
 	}
-}
-
-static int cmp_int(const void *a, const void *b)
-{
-	int x = *(const int *)a, y = *(const int *)b;
-
-	return (x > y) - (x < y);
 }
 
 /* The thread ids of /proc/@pid/task, sorted. */
@@ -1411,7 +1248,7 @@ static int read_tids(pid_t pid, int *tids, int max)
 		tids[nr++] = atoi(de->d_name);
 	}
 	closedir(dir);
-	qsort(tids, nr, sizeof(*tids), cmp_int);
+	qsort(tids, nr, sizeof(*tids), pgi_cmp_int);
 	return nr;
 }
 
@@ -1435,7 +1272,7 @@ static void check_thread_recs(struct __test_metadata *_metadata,
 		ASSERT_NE(tgid, rec->tgid);
 	}
 	ASSERT_EQ(nr_tids, nr);
-	qsort(got, nr, sizeof(*got), cmp_int);
+	qsort(got, nr, sizeof(*got), pgi_cmp_int);
 	for (i = 0; i < nr; i++) {
 		ASSERT_EQ(tids[i], got[i]);
 	}
@@ -1448,7 +1285,7 @@ TEST_F(facts, threads)
 	const struct procrec *rec;
 	char path[80];
 	long long ppid;
-	struct kid *k;
+	struct pgi_kid *k;
 	void *buf;
 
 	k = kid_spawn(_metadata, self, kid_threads, NULL);
@@ -1508,13 +1345,13 @@ TEST_F(facts, pidfd)
 	__u64 buf0[512];
 	const struct procrec *rec;
 	int pidfd, fd, status;
-	struct kid *k;
+	struct pgi_kid *k;
 	size_t sz;
 	void *buf;
 
 	k = kid_spawn(_metadata, self, kid_sleeper, NULL);
 	kid_wait(_metadata, k);
-	pidfd = syscall(__NR_pidfd_open, k->pid, 0);
+	pidfd = pgi_pidfd_open(k->pid);
 	ASSERT_GE(pidfd, 0) {
 		TH_LOG("pidfd_open: %s", strerror(errno));
 	}
@@ -1527,7 +1364,7 @@ TEST_F(facts, pidfd)
 	ASSERT_EQ(getpid(), rec->ppid);
 	free(buf);
 
-	status = kid_stop(_metadata, k);
+	status = pgi_kid_stop(_metadata, k);
 	ASSERT_TRUE(WIFEXITED(status));
 	buf = query(_metadata, 1, &pidfd, flags, PROCESS_INFO_IDS);
 	ASSERT_EQ(1U, ((struct process_info *)buf)->nr_procrecs);
@@ -1680,7 +1517,7 @@ static int kid_noaccess(int cmd, int ack, void *arg)
 /* Without ptrace access MEMORY_MAP and VM_SEQ are NOACCESS; ids remain. */
 TEST_F(facts, noaccess)
 {
-	struct kid *k = kid_spawn(_metadata, self, kid_noaccess, NULL);
+	struct pgi_kid *k = kid_spawn(_metadata, self, kid_noaccess, NULL);
 
 	kid_check_report(_metadata, k);
 }
@@ -1769,7 +1606,7 @@ static int kid_pidns(int cmd, int ack, void *arg)
 /* In a new pid namespace ALL sees only that namespace, with its own pids. */
 TEST_F(facts, pid_namespace)
 {
-	struct kid *k = kid_spawn(_metadata, self, kid_pidns, NULL);
+	struct pgi_kid *k = kid_spawn(_metadata, self, kid_pidns, NULL);
 
 	kid_check_report(_metadata, k);
 }

@@ -18,26 +18,10 @@
 #define _GNU_SOURCE
 #endif
 
-#include <errno.h>
-#include <fcntl.h>
-#include <limits.h>
-#include <pthread.h>
-#include <signal.h>
-#include <stdint.h>
-#include <stdlib.h>
-#include <string.h>
 #include <sys/eventfd.h>
-#include <sys/mman.h>
-#include <sys/wait.h>
-#include <time.h>
-#include <unistd.h>
 
-#include "pgi_util.h"
 #include "kselftest_harness.h"
-
-#ifndef __NR_pidfd_open
-#define __NR_pidfd_open		434
-#endif
+#include "pgi_util.h"
 
 /* About a minute under TCG with KASAN; stress runs ask for millions. */
 #define DEFAULT_CALLS		150000
@@ -49,7 +33,6 @@
 /* The output arena (a guard page follows it) and the id region (likewise). */
 #define ARENA			(256 * 1024)
 #define IDS_BYTES		(NR_MAX * sizeof(int))
-#define PATTERN			0xA5
 /* Bytes past the end checked for stray writes in the random loop. */
 #define WINDOW			64
 /* *inout_sz as the read-only page holds it. */
@@ -111,57 +94,16 @@ FIXTURE(fuzz)
 	struct targets t;
 };
 
-static void *child_thread(void *arg)
-{
-	(void)arg;
-	for (;;)
-		pause();
-	return NULL;
-}
-
 /*
- * A child with CHILD_THREADS threads and a file mapping that blocks until
- * @cmd is closed; returns once its threads run.
+ * The setup of the blocked child (with CHILD_THREADS threads, started by
+ * pgi_spawn_blocked()): a file mapping.
  */
-static pid_t spawn_blocked(int *cmd_w)
+static void child_setup(void)
 {
-	int p[2], r[2], i, fd;
-	pthread_t th;
-	pid_t pid;
-	char c;
+	int fd = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
 
-	if (pipe2(p, O_CLOEXEC) || pipe2(r, O_CLOEXEC))
-		return -1;
-	pid = fork();
-	if (pid < 0)
-		return -1;
-	if (pid == 0) {
-		close(p[1]);
-		close(r[0]);
-		fd = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
-		if (fd >= 0)
-			mmap(NULL, 4096, PROT_READ, MAP_PRIVATE, fd, 0);
-		for (i = 0; i < CHILD_THREADS; i++)
-			if (pthread_create(&th, NULL, child_thread, NULL))
-				_exit(1);
-		if (write(r[1], "r", 1) != 1)
-			_exit(1);
-		while (read(p[0], &c, 1) < 0 && errno == EINTR)
-			;
-		_exit(0);
-	}
-	close(p[0]);
-	close(r[1]);
-	*cmd_w = p[1];
-	if (read(r[0], &c, 1) != 1)
-		pid = -1;
-	close(r[0]);
-	return pid;
-}
-
-static int pidfd_open(pid_t pid)
-{
-	return syscall(__NR_pidfd_open, pid, 0);
+	if (fd >= 0)
+		mmap(NULL, 4096, PROT_READ, MAP_PRIVATE, fd, 0);
 }
 
 static int setup_mem(struct mem *m)
@@ -191,7 +133,7 @@ static int setup_mem(struct mem *m)
 	    mprotect(m->szp, pg, PROT_READ | PROT_WRITE) ||
 	    munmap(m->unmapped, pg))
 		return -1;
-	memset(m->arena, PATTERN, ARENA);
+	memset(m->arena, PGI_PATTERN, ARENA);
 	m->check = aligned_alloc(8, ARENA);
 	return m->check ? 0 : -1;
 }
@@ -207,25 +149,18 @@ static int seal_ro(struct mem *m, const int *ids)
 FIXTURE_SETUP(fuzz)
 {
 	struct process_info hdr;
-	size_t sz = sizeof(hdr);
 	struct targets *t = &self->t;
 	int ro_ids[RO_NR_IDS];
-	long ret;
 	int p[2];
 
 	memset(t, 0, sizeof(*t));
 	self->m.base = MAP_FAILED;
 	self->m.check = NULL;
-	ret = sys_process_getinfo(0, NULL, 0, 0, &hdr, &sz);
-	if (ret < 0 && errno == ENOSYS)
-		SKIP(return, "process_getinfo(2) is not available (ENOSYS)");
-	ASSERT_EQ(0, ret) {
-		TH_LOG("probe failed: %s", strerror(errno));
-	}
+	PGI_PROBE_OR_SKIP(&hdr);
 	self->supported = hdr.supported_mask;
 	ASSERT_EQ(0, setup_mem(&self->m));
 
-	t->child = spawn_blocked(&t->child_cmd);
+	t->child = pgi_spawn_blocked(&t->child_cmd, child_setup, CHILD_THREADS);
 	ASSERT_GT(t->child, 0);
 	t->zombie = fork();
 	ASSERT_GE(t->zombie, 0);
@@ -235,12 +170,12 @@ FIXTURE_SETUP(fuzz)
 	ASSERT_GE(t->reaped, 0);
 	if (!t->reaped)
 		_exit(0);
-	t->pidfd_reaped = pidfd_open(t->reaped);
+	t->pidfd_reaped = pgi_pidfd_open(t->reaped);
 	ASSERT_GE(t->pidfd_reaped, 0);
 	ASSERT_EQ(t->reaped, waitpid(t->reaped, NULL, 0));
-	t->pidfd_child = pidfd_open(t->child);
-	t->pidfd_self = pidfd_open(getpid());
-	t->pidfd_zombie = pidfd_open(t->zombie);
+	t->pidfd_child = pgi_pidfd_open(t->child);
+	t->pidfd_self = pgi_pidfd_open(getpid());
+	t->pidfd_zombie = pgi_pidfd_open(t->zombie);
 	ASSERT_GE(t->pidfd_child, 0);
 	ASSERT_GE(t->pidfd_self, 0);
 	ASSERT_GE(t->pidfd_zombie, 0);
@@ -302,21 +237,6 @@ static unsigned long long rnd64(void)
 static unsigned int rnd(unsigned int n)
 {
 	return n ? (unsigned int)(rnd64() >> 32) % n : 0;
-}
-
-static const char *errname(int err)
-{
-	const char *s = err ? strerrorname_np(err) : "0";
-
-	return s ? s : "E?";
-}
-
-static bool untouched(const unsigned char *p, size_t from, size_t to)
-{
-	for (; from < to; from++)
-		if (p[from] != PATTERN)
-			return false;
-	return true;
 }
 
 /* pgi_check_buffer() on an aligned copy (the buffer itself may not be). */
@@ -400,7 +320,7 @@ TEST_F_TIMEOUT(fuzz, nr_proc_boundaries, 300)
 		/* MAX + 1 and beyond are EINVAL, not EFAULT from the guard. */
 		EXPECT_EQ(cases[i].err, err) {
 			TH_LOG("nr_proc %d: %s, expected %s", cases[i].nr,
-			       errname(err), errname(cases[i].err));
+			       pgi_errname(err), pgi_errname(cases[i].err));
 		}
 		if (!err) {
 			EXPECT_EQ(0, pgi_check_buffer(buf, sz, why, sizeof(why))) {
@@ -419,7 +339,7 @@ TEST_F_TIMEOUT(fuzz, nr_proc_boundaries, 300)
 		if (cases[i].nr)
 			EXPECT_EQ(EINVAL, err) {
 				TH_LOG("ALL with nr_proc %d: %s", cases[i].nr,
-				       errname(err));
+				       pgi_errname(err));
 			}
 	}
 	/*
@@ -432,7 +352,7 @@ TEST_F_TIMEOUT(fuzz, nr_proc_boundaries, 300)
 	err = ret ? errno : 0;
 	EXPECT_EQ(E2BIG, err) {
 		TH_LOG("nr_proc %d with THREADS: %s (%zu bytes asked for)",
-		       NR_MAX, errname(err), sz);
+		       NR_MAX, pgi_errname(err), sz);
 	}
 	/* MAX ids but one readable before the guard page: EFAULT. */
 	sz = sizeof(buf);
@@ -468,13 +388,13 @@ TEST_F(fuzz, bad_pointers)
 		ret = sys_process_getinfo(1, bad[i], 0, PROCESS_INFO_IDS,
 					  m->arena, &sz);
 		EXPECT_TRUE(ret == -1 && errno == EFAULT) {
-			TH_LOG("proc %p: %ld %s", bad[i], ret, errname(errno));
+			TH_LOG("proc %p: %ld %s", bad[i], ret, pgi_errname(errno));
 		}
 		sz = 4096;
 		ret = sys_process_getinfo(1, &pid, 0, PROCESS_INFO_IDS, bad[i],
 					  &sz);
 		EXPECT_TRUE(ret == -1 && errno == EFAULT) {
-			TH_LOG("out_buf %p: %ld %s", bad[i], ret, errname(errno));
+			TH_LOG("out_buf %p: %ld %s", bad[i], ret, pgi_errname(errno));
 		}
 		/* Nothing to write: the pointer is never used. */
 		sz = 0;
@@ -482,30 +402,30 @@ TEST_F(fuzz, bad_pointers)
 					  &sz);
 		EXPECT_TRUE(ret == -1 && errno == E2BIG && sz > HDR) {
 			TH_LOG("out_buf %p, size 0: %ld %s, %zu", bad[i], ret,
-			       errname(errno), sz);
+			       pgi_errname(errno), sz);
 		}
 		ret = sys_process_getinfo(1, &pid, 0, PROCESS_INFO_IDS,
 					  m->arena, bad[i]);
 		EXPECT_TRUE(ret == -1 && errno == EFAULT) {
-			TH_LOG("inout_sz %p: %ld %s", bad[i], ret, errname(errno));
+			TH_LOG("inout_sz %p: %ld %s", bad[i], ret, pgi_errname(errno));
 		}
 	}
 	/* Read-only memory: out_buf and *inout_sz must be written. */
 	sz = 4096;
 	ret = sys_process_getinfo(1, &pid, 0, PROCESS_INFO_IDS, m->ro, &sz);
 	EXPECT_TRUE(ret == -1 && errno == EFAULT) {
-		TH_LOG("read-only out_buf: %ld %s", ret, errname(errno));
+		TH_LOG("read-only out_buf: %ld %s", ret, pgi_errname(errno));
 	}
 	ret = sys_process_getinfo(1, &pid, 0, PROCESS_INFO_IDS, m->arena,
 				  (size_t *)m->ro);
 	EXPECT_TRUE(ret == -1 && errno == EFAULT) {
-		TH_LOG("read-only inout_sz: %ld %s", ret, errname(errno));
+		TH_LOG("read-only inout_sz: %ld %s", ret, pgi_errname(errno));
 	}
 	/* *inout_sz running into the guard page after its page. */
 	ret = sys_process_getinfo(1, &pid, 0, PROCESS_INFO_IDS, m->arena,
 				  (size_t *)(m->szp + m->pg - 4));
 	EXPECT_TRUE(ret == -1 && errno == EFAULT) {
-		TH_LOG("inout_sz across the guard: %ld %s", ret, errname(errno));
+		TH_LOG("inout_sz across the guard: %ld %s", ret, pgi_errname(errno));
 	}
 	/* A read-only proc and a misaligned *inout_sz are fine. */
 	szp = (size_t *)(m->szp + 3);
@@ -514,7 +434,7 @@ TEST_F(fuzz, bad_pointers)
 				  PROCESS_INFO_IDS | PROCESS_INFO_COMM, m->arena,
 				  szp);
 	EXPECT_EQ(0, ret) {
-		TH_LOG("read-only proc: %s", errname(errno));
+		TH_LOG("read-only proc: %s", pgi_errname(errno));
 	}
 	if (!ret) {
 		EXPECT_EQ(0, pgi_check_buffer(m->arena, *szp, why, sizeof(why))) {
@@ -523,7 +443,7 @@ TEST_F(fuzz, bad_pointers)
 		EXPECT_EQ((__u32)RO_NR_IDS,
 			  ((struct process_info *)m->arena)->nr_procrecs);
 	}
-	memset(m->arena, PATTERN, ARENA);
+	memset(m->arena, PGI_PATTERN, ARENA);
 }
 
 /*
@@ -571,35 +491,35 @@ TEST_F_TIMEOUT(fuzz, every_size_around_every_record, 300)
 	hdr = (const void *)buf;
 
 	for (s = 0; s <= need + 8; s++) {
-		memset(buf, PATTERN, alloc);
+		memset(buf, PGI_PATTERN, alloc);
 		sz = s;
 		ret = sys_process_getinfo(2, ids, flags, mask, buf, &sz);
 		if (s >= need) {
 			ASSERT_EQ(0, ret) {
-				TH_LOG("size %zu of %zu: %s", s, need, errname(errno));
+				TH_LOG("size %zu of %zu: %s", s, need, pgi_errname(errno));
 			}
 			ASSERT_EQ(need, sz);
 			/* The same snapshot of the same blocked processes. */
 			ASSERT_EQ(0, memcmp(buf, full, need)) {
 				TH_LOG("size %zu: a different result", s);
 			}
-			ASSERT_TRUE(untouched(buf, need, alloc));
+			ASSERT_TRUE(pgi_untouched(buf, need, alloc));
 			checked++;
 			continue;
 		}
 		ASSERT_EQ(-1, ret);
 		ASSERT_EQ(E2BIG, errno) {
-			TH_LOG("size %zu of %zu: %s", s, need, errname(errno));
+			TH_LOG("size %zu of %zu: %s", s, need, pgi_errname(errno));
 		}
 		ASSERT_EQ(need, sz) {
 			TH_LOG("size %zu: E2BIG asks for %zu, not %zu", s, sz, need);
 		}
-		ASSERT_TRUE(untouched(buf, s, alloc)) {
+		ASSERT_TRUE(pgi_untouched(buf, s, alloc)) {
 			TH_LOG("size %zu: bytes written past it", s);
 		}
 		if (s < HDR) {
 			/* Not even the header fits: nothing is written. */
-			ASSERT_TRUE(untouched(buf, 0, s)) {
+			ASSERT_TRUE(pgi_untouched(buf, 0, s)) {
 				TH_LOG("size %zu: written although the header does not fit", s);
 			}
 			checked++;
@@ -669,7 +589,7 @@ TEST_F_TIMEOUT(fuzz, buffer_into_guard_page, 300)
 		for (c = 0; c < 4; c++) {
 			cap = caps[c];
 			buf = m->arena + ARENA - avail;
-			memset(buf, PATTERN, avail);
+			memset(buf, PGI_PATTERN, avail);
 			sz = cap;
 			ret = sys_process_getinfo(2, ids, flags, mask, buf, &sz);
 			if (!ret) {
@@ -681,13 +601,13 @@ TEST_F_TIMEOUT(fuzz, buffer_into_guard_page, 300)
 				ASSERT_EQ(0, pgi_check_buffer(buf, sz, why, sizeof(why))) {
 					TH_LOG("%zu mapped, size %zu: %s", avail, cap, why);
 				}
-				ASSERT_TRUE(untouched(buf, sz, avail));
+				ASSERT_TRUE(pgi_untouched(buf, sz, avail));
 			} else if (errno == E2BIG) {
 				n_e2big++;
 				size_t prefix = cap < avail ? cap : avail;
 
 				ASSERT_GT(sz, cap);
-				ASSERT_TRUE(untouched(buf, prefix, avail));
+				ASSERT_TRUE(pgi_untouched(buf, prefix, avail));
 				if (cap >= HDR) {
 					ASSERT_EQ(0, pgi_check_buffer(buf, prefix, why,
 								      sizeof(why))) {
@@ -699,14 +619,14 @@ TEST_F_TIMEOUT(fuzz, buffer_into_guard_page, 300)
 				n_efault++;
 				ASSERT_EQ(EFAULT, errno) {
 					TH_LOG("%zu mapped, size %zu: %s", avail, cap,
-					       errname(errno));
+					       pgi_errname(errno));
 				}
 				/* A fault needs a size beyond the mapped part. */
 				ASSERT_GT(cap, avail);
 			}
 		}
 	}
-	memset(m->arena, PATTERN, ARENA);
+	memset(m->arena, PGI_PATTERN, ARENA);
 	TH_LOG("%zu bytes needed; %llu ok, %llu E2BIG, %llu EFAULT", need, n_ok,
 	       n_e2big, n_efault);
 }
@@ -726,7 +646,7 @@ TEST_F(fuzz, pidfds_of_exited_processes)
 				  PROCESS_INFO_IDS | PROCESS_INFO_STATUS |
 				  PROCESS_INFO_VM_COUNTERS, buf, &sz);
 	ASSERT_EQ(0, ret) {
-		TH_LOG("%s", errname(errno));
+		TH_LOG("%s", pgi_errname(errno));
 	}
 	ASSERT_EQ(0, pgi_check_buffer(buf, sz, why, sizeof(why))) {
 		TH_LOG("%s", why);
@@ -751,7 +671,7 @@ TEST_F(fuzz, pidfds_of_exited_processes)
 				  PROCESS_GETINFO_STRICT, PROCESS_INFO_IDS, buf,
 				  &sz);
 	EXPECT_TRUE(ret == -1 && errno == ESRCH) {
-		TH_LOG("STRICT: %ld %s", ret, errname(errno));
+		TH_LOG("STRICT: %ld %s", ret, pgi_errname(errno));
 	}
 }
 
@@ -778,7 +698,7 @@ TEST_F(fuzz, descriptors_that_are_not_pidfds)
 						  PROCESS_INFO_IDS, buf, &sz);
 			EXPECT_TRUE(ret == -1 && errno == EBADF) {
 				TH_LOG("fd %d%s: %ld %s", bad[i],
-				       strict ? " (STRICT)" : "", ret, errname(errno));
+				       strict ? " (STRICT)" : "", ret, pgi_errname(errno));
 			}
 		}
 	}
@@ -1157,8 +1077,8 @@ static int check_success(FIXTURE_DATA(fuzz) *self, struct call *c, size_t sz,
 		return pgi_fail(why, WHY_MAX, "records for %d of %d ids", idx + 1,
 				c->nr);
 	if (c->ok != P_PARTIAL &&
-	    !untouched(c->out, sz, sz + WINDOW < c->out_writable ?
-		       sz + WINDOW : c->out_writable))
+	    !pgi_untouched(c->out, sz, sz + WINDOW < c->out_writable ?
+			   sz + WINDOW : c->out_writable))
 		return pgi_fail(why, WHY_MAX, "written past %zu", sz);
 	return 0;
 }
@@ -1220,7 +1140,7 @@ TEST_F(fuzz, random_arguments)
 		describe(&c, desc, sizeof(desc));
 		ASSERT_TRUE(err < 64 && (mask & BIT(err))) {
 			TH_LOG("call %llu (seed %#llx): %s: %s", i, seed, desc,
-			       errname(err));
+			       pgi_errname(err));
 		}
 		if (!err) {
 			ASSERT_EQ(0, check_success(self, &c, *c.szp, why)) {
@@ -1246,9 +1166,9 @@ TEST_F(fuzz, random_arguments)
 				st->checked_prefix++;
 			}
 			if (c.ok != P_PARTIAL && prefix < c.out_writable) {
-				ASSERT_TRUE(untouched(c.out, prefix,
-						      prefix + WINDOW < c.out_writable ?
-						      prefix + WINDOW : c.out_writable)) {
+				ASSERT_TRUE(pgi_untouched(c.out, prefix,
+							  prefix + WINDOW < c.out_writable ?
+							  prefix + WINDOW : c.out_writable)) {
 					TH_LOG("call %llu (seed %#llx): %s: written past the size",
 					       i, seed, desc);
 				}
@@ -1259,16 +1179,12 @@ TEST_F(fuzz, random_arguments)
 			dirty = c.cap < c.out_writable ? c.cap : c.out_writable;
 			if (!err && *c.szp + WINDOW < dirty)
 				dirty = *c.szp + WINDOW;
-			memset(c.out, PATTERN, dirty);
+			memset(c.out, PGI_PATTERN, dirty);
 		}
 	}
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 
-	len = 0;
-	for (e = 0; e < ERRNO_MAX; e++)
-		if (st->err[e])
-			len += snprintf(hist + len, sizeof(hist) - len, " %s:%llu",
-					e ? errname(e) : "ok", st->err[e]);
+	pgi_errno_hist(hist, sizeof(hist), st->err, ERRNO_MAX, "ok");
 	TH_LOG("%llu calls in %.1f s; %llu with a bad or short pointer, %llu with invalid arguments",
 	       st->calls, (t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9,
 	       st->faults, st->einval_expected);

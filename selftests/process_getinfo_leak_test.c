@@ -14,31 +14,13 @@
 #define _GNU_SOURCE
 #endif
 
-#include <errno.h>
-#include <fcntl.h>
 #include <grp.h>
-#include <limits.h>
-#include <pthread.h>
 #include <sched.h>
-#include <signal.h>
-#include <stdint.h>
-#include <stdlib.h>
-#include <string.h>
-#include <sys/mman.h>
-#include <sys/prctl.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
-#include "pgi_util.h"
 #include "kselftest_harness.h"
-
-#ifndef PR_SET_VMA
-#define PR_SET_VMA		0x53564d41
-#define PR_SET_VMA_ANON_NAME	0
-#endif
+#include "pgi_util.h"
 
 #define HDR			PROCESS_INFO_SIZE_VER0
-#define PATTERN			0xA5
 #define KERNEL_START		0xffff800000000000ULL
 #define VSYSCALL_START		0xffffffffff600000ULL
 #define VSYSCALL_END		0xffffffffff601000ULL
@@ -54,89 +36,45 @@ FIXTURE(leak)
 	int child_cmd;
 };
 
-static void *child_thread(void *arg)
-{
-	(void)arg;
-	for (;;)
-		pause();
-	return NULL;
-}
-
 /*
- * A child with threads, a file mapping, shared and named anonymous memory:
- * every kind of record and VMA.  Blocks until its command pipe closes.
+ * The setup of the blocked child (with CHILD_THREADS threads, started by
+ * pgi_spawn_blocked()): a name, a file mapping, shared and named anonymous
+ * memory: every kind of record and VMA.
  */
-static pid_t spawn_child(int *cmd_w)
+static void child_setup(void)
 {
-	int p[2], r[2], i, fd;
-	pthread_t th;
-	pid_t pid;
-	char c, *a;
+	int fd;
+	char *a;
 
-	if (pipe2(p, O_CLOEXEC) || pipe2(r, O_CLOEXEC))
-		return -1;
-	pid = fork();
-	if (pid < 0)
-		return -1;
-	if (pid == 0) {
-		close(p[1]);
-		close(r[0]);
-		prctl(PR_SET_NAME, "pgi-leak-kid");
-		fd = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
-		if (fd >= 0)
-			mmap(NULL, 8192, PROT_READ, MAP_PRIVATE, fd, 4096);
-		mmap(NULL, 4096, PROT_READ | PROT_WRITE,
-		     MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-		a = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
-			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-		if (a != MAP_FAILED)
-			prctl(PR_SET_VMA, PR_SET_VMA_ANON_NAME,
-			      (unsigned long)a, 4096, "pgi-leak");
-		for (i = 0; i < CHILD_THREADS; i++)
-			if (pthread_create(&th, NULL, child_thread, NULL))
-				_exit(1);
-		if (write(r[1], "r", 1) != 1)
-			_exit(1);
-		while (read(p[0], &c, 1) < 0 && errno == EINTR)
-			;
-		_exit(0);
-	}
-	close(p[0]);
-	close(r[1]);
-	*cmd_w = p[1];
-	if (read(r[0], &c, 1) != 1)
-		pid = -1;
-	close(r[0]);
-	return pid;
+	prctl(PR_SET_NAME, "pgi-leak-kid");
+	fd = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
+	if (fd >= 0)
+		mmap(NULL, 8192, PROT_READ, MAP_PRIVATE, fd, 4096);
+	mmap(NULL, 4096, PROT_READ | PROT_WRITE,
+	     MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	a = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (a != MAP_FAILED)
+		prctl(PR_SET_VMA, PR_SET_VMA_ANON_NAME,
+		      (unsigned long)a, 4096, "pgi-leak");
 }
 
 FIXTURE_SETUP(leak)
 {
 	struct process_info hdr;
-	size_t sz = sizeof(hdr);
-	long ret;
 
 	self->child = 0;
 	self->child_cmd = -1;
-	ret = sys_process_getinfo(0, NULL, 0, 0, &hdr, &sz);
-	if (ret < 0 && errno == ENOSYS)
-		SKIP(return, "process_getinfo(2) is not available (ENOSYS)");
-	ASSERT_EQ(0, ret) {
-		TH_LOG("probe failed: %s", strerror(errno));
-	}
+	PGI_PROBE_OR_SKIP(&hdr);
 	self->supported = hdr.supported_mask;
-	self->child = spawn_child(&self->child_cmd);
+	self->child = pgi_spawn_blocked(&self->child_cmd, child_setup,
+					CHILD_THREADS);
 	ASSERT_GT(self->child, 0);
 }
 
 FIXTURE_TEARDOWN(leak)
 {
-	if (self->child_cmd >= 0)
-		close(self->child_cmd);
-	if (self->child > 0) {
-		kill(self->child, SIGKILL);
-		waitpid(self->child, NULL, 0);
-	}
+	pgi_reap_child(self->child, self->child_cmd);
 }
 
 /* ---- what a well-behaved buffer looks like ---- */
@@ -361,20 +299,12 @@ out:
 	return err;
 }
 
-static bool untouched(const unsigned char *p, size_t from, size_t to)
-{
-	for (; from < to; from++)
-		if (p[from] != PATTERN)
-			return false;
-	return true;
-}
-
 /* Calls with a pattern-filled buffer of @alloc bytes and *inout_sz @cap; returns the errno. */
 static int call_filled(int nr, const int *ids, int flags, __u64 mask,
 		       unsigned char *buf, size_t alloc, size_t cap,
 		       size_t *sz)
 {
-	memset(buf, PATTERN, alloc);
+	memset(buf, PGI_PATTERN, alloc);
 	*sz = cap;
 	return sys_process_getinfo(nr, ids, flags, mask, buf, sz) ? errno : 0;
 }
@@ -475,7 +405,7 @@ TEST_F(leak, nothing_written_past_the_size)
 				break;
 		}
 		ASSERT_EQ(0, err);
-		ASSERT_TRUE(untouched(buf, sz, alloc)) {
+		ASSERT_TRUE(pgi_untouched(buf, sz, alloc)) {
 			TH_LOG("query %u: written past %zu", i, sz);
 		}
 		ASSERT_EQ(0, pgi_check_buffer(buf, sz, why, sizeof(why))) {
@@ -498,12 +428,12 @@ TEST_F(leak, nothing_written_past_the_size)
 				continue;
 			ASSERT_EQ(E2BIG, err);
 			ASSERT_GT(sz, cap);
-			ASSERT_TRUE(untouched(buf, cap, alloc)) {
+			ASSERT_TRUE(pgi_untouched(buf, cap, alloc)) {
 				TH_LOG("query %u: E2BIG with size %zu, written past it",
 				       i, cap);
 			}
 			if (cap < HDR) {
-				ASSERT_TRUE(untouched(buf, 0, cap)) {
+				ASSERT_TRUE(pgi_untouched(buf, 0, cap)) {
 					TH_LOG("query %u: size %zu, no header, but written",
 					       i, cap);
 				}
@@ -516,7 +446,7 @@ TEST_F(leak, nothing_written_past_the_size)
 		}
 
 		/* *inout_sz: the 8 bytes around it stay as they were. */
-		memset(&guarded, PATTERN, sizeof(guarded));
+		memset(&guarded, PGI_PATTERN, sizeof(guarded));
 		guarded.sz = alloc;
 		err = sys_process_getinfo(q[i].nr, q[i].ids, q[i].flags,
 					  self->supported, buf, &guarded.sz) ?

@@ -19,24 +19,10 @@
 #define _GNU_SOURCE
 #endif
 
-#include <errno.h>
-#include <fcntl.h>
-#include <pthread.h>
 #include <sched.h>
-#include <signal.h>
-#include <stdlib.h>
-#include <string.h>
-#include <sys/mount.h>
-#include <sys/syscall.h>
-#include <time.h>
-#include <unistd.h>
 
-#include "pgi_util.h"
 #include "kselftest_harness.h"
-
-#ifndef __NR_pidfd_open
-#define __NR_pidfd_open		434
-#endif
+#include "pgi_util.h"
 
 #define MODULE_PATH		"/lib/process_getinfo.ko"
 #define MODULE_NAME		"process_getinfo"
@@ -52,10 +38,6 @@
 #define DWELL_MAX_MS		40
 /* The ring of transition outcomes the callers look back at. */
 #define RING			1024
-#define KMEMLEAK_PATH		"/sys/kernel/debug/kmemleak"
-#define DEBUGFS			"/sys/kernel/debug"
-#define KMEMLEAK_AGE_MS		6000
-#define REPORT_MAX		(256 * 1024)
 
 struct caller {
 	pthread_t th;
@@ -175,38 +157,7 @@ FIXTURE_TEARDOWN(lifecycle)
 		close(self->fd);
 	}
 	if (self->mounted_debugfs)
-		umount(DEBUGFS);
-}
-
-static unsigned int rnd(unsigned int *seed)
-{
-	*seed ^= *seed << 13;
-	*seed ^= *seed >> 17;
-	*seed ^= *seed << 5;
-	return *seed;
-}
-
-static void sleep_ms(long ms)
-{
-	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
-
-	while (nanosleep(&ts, &ts) && errno == EINTR)
-		;
-}
-
-static long long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
-}
-
-static const char *errname(int err)
-{
-	const char *s = strerrorname_np(err);
-
-	return s ? s : "E?";
+		umount(PGI_DEBUGFS);
 }
 
 static __attribute__((format(printf, 2, 3)))
@@ -349,7 +300,7 @@ static int one_call(struct caller *c, int kind)
 		}
 		return 0;
 	default:
-		sh_fail(sh, "kind %d: %s", kind, errname(err));
+		sh_fail(sh, "kind %d: %s", kind, pgi_errname(err));
 		return -1;
 	}
 }
@@ -359,7 +310,7 @@ static void *caller_main(void *arg)
 	struct caller *c = arg;
 
 	while (!__atomic_load_n(&c->sh->stop, __ATOMIC_SEQ_CST)) {
-		int kind = rnd(&c->seed) % 4;
+		int kind = pgi_rnd(&c->seed) % 4;
 
 		/* Header-only calls are short: an unload gets between them. */
 		if (__atomic_load_n(&c->sh->hold_off, __ATOMIC_SEQ_CST))
@@ -372,16 +323,6 @@ static void *caller_main(void *arg)
 
 /* ---- kmemleak ---- */
 
-static bool kmemleak_open(FIXTURE_DATA(lifecycle) *self)
-{
-	if (!access(KMEMLEAK_PATH, W_OK))
-		return true;
-	if (mount("debugfs", DEBUGFS, "debugfs", 0, NULL))
-		return false;
-	self->mounted_debugfs = true;
-	return !access(KMEMLEAK_PATH, W_OK);
-}
-
 /*
  * Scans for leaks and counts the reported objects whose backtrace names
  * process_getinfo or a module address no symbol resolves any more (an
@@ -389,39 +330,21 @@ static bool kmemleak_open(FIXTURE_DATA(lifecycle) *self)
  */
 static int kmemleak_ours(struct __test_metadata *_metadata, int *total)
 {
-	char *s = malloc(REPORT_MAX), *obj, *next, *line, *save, *bt;
-	size_t len = 0;
-	int fd, ours = 0;
-	ssize_t n;
+	char *s = NULL, *pos, *obj, *line, *save;
+	int ours = 0;
+	bool mine;
 
 	*total = 0;
-	if (!s || pgi_write_str(KMEMLEAK_PATH, "scan"))
-		goto out;
-	fd = open(KMEMLEAK_PATH, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		goto out;
-	while (len < REPORT_MAX - 1 &&
-	       (n = read(fd, s + len, REPORT_MAX - 1 - len)) > 0)
-		len += n;
-	close(fd);
-	s[len] = '\0';
-	for (obj = strstr(s, "unreferenced object"); obj; obj = next) {
-		bool mine;
-
-		next = strstr(obj + 1, "unreferenced object");
-		if (next)
-			next[-1] = '\0';
+	if (!pgi_write_str(PGI_KMEMLEAK_PATH, "scan"))
+		s = pgi_read_file(PGI_KMEMLEAK_PATH, PGI_KMEMLEAK_REPORT_MAX);
+	pos = s;
+	while ((obj = pgi_kmemleak_next(&pos, true, &mine))) {
 		(*total)++;
-		/* The backtrace, not the comm line (this program's name). */
-		bt = strstr(obj, "backtrace");
-		mine = bt && (strstr(bt, "process_getinfo") ||
-			      strstr(bt, "] 0xffffffff"));
 		ours += mine;
 		for (line = strtok_r(obj, "\n", &save); line;
 		     line = strtok_r(NULL, "\n", &save))
 			TH_LOG("leak report%s: %s", mine ? " (ours)" : "", line);
 	}
-out:
 	free(s);
 	return ours;
 }
@@ -447,11 +370,10 @@ TEST_F(lifecycle, load_unload_under_calls)
 	unsigned long long enosys = 0, refused = 0, held_off = 0;
 	unsigned long long raced_ok = 0, raced_enosys = 0;
 	int nloops = loops(), round, i, e, ours, total;
-	bool leakcheck = kmemleak_open(self);
-	long long t0 = now_ms(), t, slowest = 0;
+	bool leakcheck = pgi_kmemleak_open(&self->mounted_debugfs);
+	long long t0 = pgi_now_ms(), t, slowest = 0;
 	struct shared *sh;
 	char s[1024];
-	size_t len;
 
 	sh = calloc(1, sizeof(*sh));
 	ASSERT_NE(NULL, sh);
@@ -459,11 +381,8 @@ TEST_F(lifecycle, load_unload_under_calls)
 	pthread_mutex_init(&sh->lock, NULL);
 	sh->loaded = 1;
 	ASSERT_EQ(1, probe(&sh->mask));
-	if (leakcheck) {
-		/* Older suspects are not ours: report only new ones later. */
-		pgi_write_str(KMEMLEAK_PATH, "scan");
-		pgi_write_str(KMEMLEAK_PATH, "clear");
-	}
+	if (leakcheck)
+		pgi_kmemleak_clear();
 	for (i = 0; i < NR_CALLERS; i++) {
 		struct caller *c = &sh->callers[i];
 
@@ -472,7 +391,7 @@ TEST_F(lifecycle, load_unload_under_calls)
 		c->cap = PGI_ALLOC_START;
 		c->buf = malloc(c->cap);
 		ASSERT_NE(NULL, c->buf);
-		c->pidfd = syscall(__NR_pidfd_open, getpid(), 0);
+		c->pidfd = pgi_pidfd_open(getpid());
 		ASSERT_GE(c->pidfd, 0);
 	}
 	for (i = 0; i < NR_CALLERS; i++)
@@ -481,7 +400,7 @@ TEST_F(lifecycle, load_unload_under_calls)
 
 	for (round = 0; round < nloops && !sh->failed; round++) {
 		/* Unload: refused while calls hold the module; retried. */
-		t = now_ms();
+		t = pgi_now_ms();
 		for (;;) {
 			long ret;
 
@@ -496,12 +415,12 @@ TEST_F(lifecycle, load_unload_under_calls)
 				TH_LOG("delete_module: %s", strerror(e));
 			}
 			refused++;
-			if (!sh->hold_off && now_ms() - t > UNLOAD_SPIN_MS) {
+			if (!sh->hold_off && pgi_now_ms() - t > UNLOAD_SPIN_MS) {
 				__atomic_store_n(&sh->hold_off, 1,
 						 __ATOMIC_SEQ_CST);
 				held_off++;
 			}
-			ASSERT_LT(now_ms() - t, UNLOAD_SPIN_MS + UNLOAD_GIVE_UP_MS) {
+			ASSERT_LT(pgi_now_ms() - t, UNLOAD_SPIN_MS + UNLOAD_GIVE_UP_MS) {
 				TH_LOG("the module could not be unloaded in %d ms",
 				       UNLOAD_SPIN_MS + UNLOAD_GIVE_UP_MS);
 			}
@@ -509,11 +428,11 @@ TEST_F(lifecycle, load_unload_under_calls)
 		}
 		self->loaded = false;
 		__atomic_store_n(&sh->hold_off, 0, __ATOMIC_SEQ_CST);
-		if (now_ms() - t > slowest)
-			slowest = now_ms() - t;
+		if (pgi_now_ms() - t > slowest)
+			slowest = pgi_now_ms() - t;
 		/* Gone: the system call answers ENOSYS. */
 		ASSERT_EQ(0, probe(NULL));
-		sleep_ms(rand() % DWELL_MAX_MS);
+		pgi_sleep_ms(rand() % DWELL_MAX_MS);
 
 		/* Load: then it answers. */
 		transition_begin(sh);
@@ -524,7 +443,7 @@ TEST_F(lifecycle, load_unload_under_calls)
 		}
 		self->loaded = true;
 		ASSERT_EQ(1, probe(NULL));
-		sleep_ms(rand() % DWELL_MAX_MS);
+		pgi_sleep_ms(rand() % DWELL_MAX_MS);
 	}
 
 	__atomic_store_n(&sh->stop, 1, __ATOMIC_SEQ_CST);
@@ -543,14 +462,9 @@ TEST_F(lifecycle, load_unload_under_calls)
 		free(c->buf);
 		close(c->pidfd);
 	}
-	len = 0;
-	s[0] = '\0';
-	for (e = 0; e < ERRNO_MAX; e++)
-		if (tot[e])
-			len += snprintf(s + len, sizeof(s) - len, " %s:%llu",
-					e ? errname(e) : "ok", tot[e]);
+	pgi_errno_hist(s, sizeof(s), tot, ERRNO_MAX, "ok");
 	TH_LOG("%d load/unload rounds in %lld ms; %llu unloads refused while calls held the module; %llu unloads waited for light calls; slowest unload %lld ms",
-	       round, now_ms() - t0, refused, held_off, slowest);
+	       round, pgi_now_ms() - t0, refused, held_off, slowest);
 	TH_LOG("%llu calls during them:%s; across a load or unload: %llu ok, %llu ENOSYS",
 	       calls, s, raced_ok, raced_enosys);
 	ASSERT_EQ(0, sh->failed) {
@@ -561,10 +475,10 @@ TEST_F(lifecycle, load_unload_under_calls)
 	ASSERT_GT(enosys, 0ULL);
 
 	if (!leakcheck) {
-		TH_LOG("no %s: kmemleak check skipped", KMEMLEAK_PATH);
+		TH_LOG("no %s: kmemleak check skipped", PGI_KMEMLEAK_PATH);
 		return;
 	}
-	sleep_ms(KMEMLEAK_AGE_MS);
+	pgi_sleep_ms(PGI_KMEMLEAK_AGE_MS);
 	ours = kmemleak_ours(_metadata, &total);
 	/* (Worded so that no log scanner takes it for a kmemleak report.) */
 	TH_LOG("leak scan: %d objects reported, %d from process_getinfo",

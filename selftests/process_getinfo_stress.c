@@ -20,25 +20,10 @@
 #define _GNU_SOURCE
 #endif
 
-#include <ctype.h>
-#include <dirent.h>
-#include <errno.h>
-#include <fcntl.h>
-#include <pthread.h>
-#include <signal.h>
-#include <stdint.h>
-#include <stdlib.h>
-#include <string.h>
-#include <sys/mman.h>
-#include <sys/mount.h>
-#include <sys/prctl.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
-#include <time.h>
-#include <unistd.h>
 
-#include "pgi_util.h"
 #include "kselftest_harness.h"
+#include "pgi_util.h"
 
 #define DEFAULT_SECS		20
 #define NR_CALLERS		4
@@ -60,16 +45,6 @@
 #define SLAB_SLACK_PCT		10
 #define CALLS_SLACK_KB		2048	/* after calls alone */
 #define CALLS_PHASE_SECS	3
-/* kmemleak reports only objects older than 5 s. */
-#define KMEMLEAK_AGE_MS		6000
-#define KMEMLEAK_PATH		"/sys/kernel/debug/kmemleak"
-#define DEBUGFS			"/sys/kernel/debug"
-#define REPORT_MAX		(256 * 1024)
-
-#ifndef PR_SET_VMA
-#define PR_SET_VMA		0x53564d41
-#define PR_SET_VMA_ANON_NAME	0
-#endif
 
 static int stress_secs = DEFAULT_SECS;
 
@@ -125,8 +100,6 @@ FIXTURE(stress)
 FIXTURE_SETUP(stress)
 {
 	struct process_info hdr;
-	size_t sz = sizeof(hdr);
-	long ret;
 	int i;
 
 	for (i = 0; i < NR_CHURNERS; i++)
@@ -134,12 +107,7 @@ FIXTURE_SETUP(stress)
 	self->churn = NULL;
 	self->mounted_debugfs = false;
 
-	ret = sys_process_getinfo(0, NULL, 0, 0, &hdr, &sz);
-	if (ret < 0 && errno == ENOSYS)
-		SKIP(return, "process_getinfo(2) is not available (ENOSYS)");
-	ASSERT_EQ(0, ret) {
-		TH_LOG("probe failed: %s", strerror(errno));
-	}
+	PGI_PROBE_OR_SKIP(&hdr);
 	self->supported_mask = hdr.supported_mask;
 }
 
@@ -154,38 +122,7 @@ FIXTURE_TEARDOWN(stress)
 		}
 	}
 	if (self->mounted_debugfs)
-		umount(DEBUGFS);
-}
-
-static unsigned int rnd(unsigned int *seed)
-{
-	*seed ^= *seed << 13;
-	*seed ^= *seed >> 17;
-	*seed ^= *seed << 5;
-	return *seed;
-}
-
-static void sleep_ms(long ms)
-{
-	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
-
-	while (nanosleep(&ts, &ts) && errno == EINTR)
-		;
-}
-
-static long long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
-}
-
-static const char *errname(int err)
-{
-	const char *s = strerrorname_np(err);
-
-	return s ? s : "E?";
+		umount(PGI_DEBUGFS);
 }
 
 static __attribute__((format(printf, 2, 3)))
@@ -218,9 +155,9 @@ static void map_churn(struct churn_stats *st, unsigned int *seed, int rounds)
 	int i;
 
 	for (i = 0; i < rounds; i++) {
-		size_t len = (1 + rnd(seed) % 8) * pg;
+		size_t len = (1 + pgi_rnd(seed) % 8) * pg;
 		int flags = MAP_ANONYMOUS |
-			    (rnd(seed) & 1 ? MAP_SHARED : MAP_PRIVATE);
+			    (pgi_rnd(seed) & 1 ? MAP_SHARED : MAP_PRIVATE);
 		char *p;
 
 		p = mmap(NULL, len, PROT_READ | PROT_WRITE, flags, -1, 0);
@@ -232,7 +169,7 @@ static void map_churn(struct churn_stats *st, unsigned int *seed, int rounds)
 			mprotect(p + pg, pg, PROT_READ);
 			add(&st->mprotects);
 		}
-		if (rnd(seed) & 1)
+		if (pgi_rnd(seed) & 1)
 			prctl(PR_SET_VMA, PR_SET_VMA_ANON_NAME,
 			      (unsigned long)p, len, "pgi-churn");
 		munmap(p, len);
@@ -249,8 +186,8 @@ static void *churn_thread_main(void *arg)
 {
 	struct churn_thread *ct = arg;
 
-	map_churn(ct->st, &ct->seed, 1 + rnd(&ct->seed) % 8);
-	if (rnd(&ct->seed) & 1)
+	map_churn(ct->st, &ct->seed, 1 + pgi_rnd(&ct->seed) % 8);
+	if (pgi_rnd(&ct->seed) & 1)
 		pthread_exit(NULL);
 	/* The rest sleep until the process exits under them. */
 	for (;;)
@@ -262,7 +199,7 @@ static void *churn_thread_main(void *arg)
 static void churn_life(struct churn_stats *st, unsigned int seed)
 {
 	struct churn_thread ct[CHURN_THREADS];
-	int fd, i, n = rnd(&seed) % (CHURN_THREADS + 1);
+	int fd, i, n = pgi_rnd(&seed) % (CHURN_THREADS + 1);
 	pthread_t th;
 	void *file;
 
@@ -281,17 +218,17 @@ static void churn_life(struct churn_stats *st, unsigned int seed)
 			add(&st->threads);
 		}
 	}
-	if (rnd(&seed) % 4 == 0) {
+	if (pgi_rnd(&seed) % 4 == 0) {
 		/* A grandchild outlives this process: it is reparented. */
 		if (fork() == 0) {
-			sleep_ms(rnd(&seed) % 20);
+			pgi_sleep_ms(pgi_rnd(&seed) % 20);
 			_exit(0);
 		}
 		add(&st->forks);
 		add(&st->reparented);
 	}
-	map_churn(st, &seed, 1 + rnd(&seed) % 16);
-	sleep_ms(rnd(&seed) % 10);
+	map_churn(st, &seed, 1 + pgi_rnd(&seed) % 16);
+	pgi_sleep_ms(pgi_rnd(&seed) % 10);
 	_exit(0);	/* with its threads still running */
 }
 
@@ -327,11 +264,11 @@ static void churner_main(struct run *run, unsigned int seed)
 	/* Reparented grandchildren are the subreaper's to reap, not init's. */
 	prctl(PR_SET_CHILD_SUBREAPER, 1);
 	while (!__atomic_load_n(&st->stop, __ATOMIC_RELAXED)) {
-		unsigned int r = rnd(&seed);
+		unsigned int r = pgi_rnd(&seed);
 
 		pid = fork();
 		if (pid < 0) {
-			sleep_ms(1);
+			pgi_sleep_ms(1);
 		} else if (pid == 0) {
 			if (r % 8 == 0) {
 				execl("/proc/self/exe", "pgi-stress-exec",
@@ -370,13 +307,6 @@ static void *self_churn_main(void *arg)
 static bool state_ok(__u8 s)
 {
 	return s && strchr("RSDTtXZPI", s);
-}
-
-static int cmp_int(const void *a, const void *b)
-{
-	int x = *(const int *)a, y = *(const int *)b;
-
-	return (x > y) - (x < y);
 }
 
 /*
@@ -430,7 +360,7 @@ static int check_all(struct caller *c, char *why, size_t len)
 					mine++;
 		}
 	}
-	qsort(tids, n, sizeof(int), cmp_int);
+	qsort(tids, n, sizeof(int), pgi_cmp_int);
 	for (k = 1; k < n; k++) {
 		if (tids[k] == tids[k - 1]) {
 			pgi_fail(why, len, "tid %d appears twice", tids[k]);
@@ -439,10 +369,10 @@ static int check_all(struct caller *c, char *why, size_t len)
 	}
 	/* Judged after the run, when it is known which of them lived throughout. */
 	for (k = 0; k < c->run->nr_base; k++)
-		if (!bsearch(&c->run->base_tids[k], tids, n, sizeof(int), cmp_int))
+		if (!bsearch(&c->run->base_tids[k], tids, n, sizeof(int), pgi_cmp_int))
 			__atomic_fetch_add(&c->run->base_missed[k], 1,
 					   __ATOMIC_RELAXED);
-	qsort(run_tgids, runs, sizeof(int), cmp_int);
+	qsort(run_tgids, runs, sizeof(int), pgi_cmp_int);
 	for (k = 1; k < runs; k++) {
 		if (run_tgids[k] == run_tgids[k - 1]) {
 			pgi_fail(why, len, "threads of %d not adjacent",
@@ -458,7 +388,7 @@ static int check_all(struct caller *c, char *why, size_t len)
 	/* Remember a few ids for the explicit-id calls. */
 	c->nr_ids = 0;
 	for (k = 0; k < EXPLICIT_IDS && n; k++)
-		c->ids[c->nr_ids++] = tids[rnd(&c->seed) % n];
+		c->ids[c->nr_ids++] = tids[pgi_rnd(&c->seed) % n];
 	err = 0;
 out:
 	free(tids);
@@ -591,7 +521,7 @@ static void call_small(struct caller *c)
 
 	if (!c->last_need)
 		return;
-	cap = rnd(&c->seed) % c->last_need;
+	cap = pgi_rnd(&c->seed) % c->last_need;
 	sz = cap;
 	c->calls++;
 	c->small_calls++;
@@ -611,7 +541,7 @@ static void call_small(struct caller *c)
 		return;
 	if (err != E2BIG) {
 		run_fail(c->run, "small call (%zu bytes): %s", cap,
-			 errname(err));
+			 pgi_errname(err));
 		return;
 	}
 	if (sz <= cap) {
@@ -636,7 +566,7 @@ static void *caller_main(void *arg)
 	int err;
 
 	while (!__atomic_load_n(&run->stop, __ATOMIC_RELAXED)) {
-		unsigned int kind = rnd(&c->seed) % 8;
+		unsigned int kind = pgi_rnd(&c->seed) % 8;
 
 		if (kind == 0) {
 			call_small(c);
@@ -650,7 +580,7 @@ static void *caller_main(void *arg)
 				continue;
 			if (err) {
 				run_fail(run, "explicit-id call: %s",
-					 errname(err));
+					 pgi_errname(err));
 				break;
 			}
 			if (pgi_check_buffer(c->buf, used, why, sizeof(why)) ||
@@ -663,7 +593,7 @@ static void *caller_main(void *arg)
 		if (err == ENOMEM)
 			continue;
 		if (err) {
-			run_fail(run, "ALL|THREADS call: %s", errname(err));
+			run_fail(run, "ALL|THREADS call: %s", pgi_errname(err));
 			break;
 		}
 		if (pgi_check_buffer(c->buf, used, why, sizeof(why)) ||
@@ -716,7 +646,7 @@ static void settle(void)
 		}
 		if (dir)
 			closedir(dir);
-		sleep_ms(SETTLE_SLEEP_MS);
+		pgi_sleep_ms(SETTLE_SLEEP_MS);
 	}
 }
 
@@ -735,40 +665,6 @@ static struct slab_usage slab_now(void)
 	return u;
 }
 
-/* Mounts debugfs if kmemleak is built in but not visible; true if usable. */
-static bool kmemleak_open(FIXTURE_DATA(stress) *self)
-{
-	if (!access(KMEMLEAK_PATH, W_OK))
-		return true;
-	if (mount("debugfs", DEBUGFS, "debugfs", 0, NULL))
-		return false;
-	self->mounted_debugfs = true;
-	return !access(KMEMLEAK_PATH, W_OK);
-}
-
-/* Reads the kmemleak report into a malloc()ed string. */
-static char *kmemleak_read(void)
-{
-	char *s = malloc(REPORT_MAX);
-	size_t len = 0;
-	ssize_t n;
-	int fd;
-
-	if (!s)
-		return NULL;
-	fd = open(KMEMLEAK_PATH, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		free(s);
-		return NULL;
-	}
-	while (len < REPORT_MAX - 1 &&
-	       (n = read(fd, s + len, REPORT_MAX - 1 - len)) > 0)
-		len += n;
-	close(fd);
-	s[len] = '\0';
-	return s;
-}
-
 /*
  * Counts the reported objects whose backtrace mentions process_getinfo
  * (the module's functions, or the system call's), printing every report.
@@ -776,27 +672,17 @@ static char *kmemleak_read(void)
 static int kmemleak_ours(struct __test_metadata *_metadata, char *report,
 			 int *total)
 {
-	char *obj = report, *next, *line, *save, *bt;
+	char *obj, *line, *save;
 	int ours = 0;
+	bool mine;
 
 	*total = 0;
-	while (obj && (obj = strstr(obj, "unreferenced object"))) {
-		bool mine;
-
-		next = strstr(obj + 1, "unreferenced object");
-		if (next)
-			next[-1] = '\0';
+	while ((obj = pgi_kmemleak_next(&report, false, &mine))) {
 		(*total)++;
-		/* The backtrace, not the comm line (this program's name). */
-		bt = strstr(obj, "backtrace");
-		mine = bt && strstr(bt, "process_getinfo");
 		ours += mine;
 		for (line = strtok_r(obj, "\n", &save); line;
 		     line = strtok_r(NULL, "\n", &save))
 			TH_LOG("leak report%s: %s", mine ? " (ours)" : "", line);
-		if (next)
-			next[-1] = '\n';
-		obj = next;
 	}
 	return ours;
 }
@@ -807,14 +693,8 @@ static void log_errors(struct __test_metadata *_metadata,
 		       const unsigned long long *err)
 {
 	char s[1024];
-	size_t len = 0;
-	int e;
+	size_t len = pgi_errno_hist(s, sizeof(s), err, ERRNO_MAX, "other");
 
-	s[0] = '\0';
-	for (e = 0; e < ERRNO_MAX; e++)
-		if (err[e])
-			len += snprintf(s + len, sizeof(s) - len, " %s:%llu",
-					e ? errname(e) : "other", err[e]);
 	TH_LOG("errors by errno:%s", len ? s : " none");
 }
 
@@ -822,17 +702,17 @@ static void log_errors(struct __test_metadata *_metadata,
 static unsigned long long calls_alone(struct run *run, struct caller *c,
 				      int secs)
 {
-	long long end = now_ms() + secs * 1000LL;
+	long long end = pgi_now_ms() + secs * 1000LL;
 	unsigned long long before = c->calls;
 	char why[256];
 	size_t used;
 	int err;
 
-	while (now_ms() < end && !run->failed) {
+	while (pgi_now_ms() < end && !run->failed) {
 		err = call_grow(c, 0, NULL, PROCESS_GETINFO_ALL |
 				PROCESS_GETINFO_THREADS, &used);
 		if (err) {
-			run_fail(run, "calls-only phase: %s", errname(err));
+			run_fail(run, "calls-only phase: %s", pgi_errname(err));
 			break;
 		}
 		if (pgi_check_buffer(c->buf, used, why, sizeof(why)))
@@ -881,7 +761,7 @@ static int take_baseline(struct run *run, struct caller *solo)
 		return -1;
 	for (rec = pgi_first_rec(solo->buf); rec; rec = pgi_next_rec(solo->buf, rec))
 		run->base_tids[n++] = rec->tid;
-	qsort(run->base_tids, n, sizeof(int), cmp_int);
+	qsort(run->base_tids, n, sizeof(int), pgi_cmp_int);
 	for (n = 0; n < hdr->nr_procrecs; n++)
 		run->base_start[n] = start_time(run->base_tids[n]);
 	run->nr_base = n;
@@ -940,19 +820,16 @@ TEST_F_TIMEOUT(stress, all_threads_under_churn, 600)
 		TH_LOG("%s", run->why);
 	}
 	ASSERT_EQ(0, take_baseline(run, &solo));
-	kmemleak_open(self);
-	leakcheck = root && !access(KMEMLEAK_PATH, W_OK);
-	if (leakcheck) {
-		/* Older suspects are not ours: report only new ones later. */
-		pgi_write_str(KMEMLEAK_PATH, "scan");
-		pgi_write_str(KMEMLEAK_PATH, "clear");
-	}
+	pgi_kmemleak_open(&self->mounted_debugfs);
+	leakcheck = root && !access(PGI_KMEMLEAK_PATH, W_OK);
+	if (leakcheck)
+		pgi_kmemleak_clear();
 	if (root)
 		settle();
 	s0 = slab_now();
 
 	/* The run: churn processes, caller threads, the self churn. */
-	t0 = now_ms();
+	t0 = pgi_now_ms();
 	for (i = 0; i < NR_CHURNERS; i++) {
 		pid_t pid = fork();
 
@@ -966,15 +843,15 @@ TEST_F_TIMEOUT(stress, all_threads_under_churn, 600)
 					    caller_start, &run->callers[i]));
 	ASSERT_EQ(0, pthread_create(&self_churn, NULL, self_churn_main, run));
 	progress = t0 + PROGRESS_SECS * 1000LL;
-	while (!run->failed && now_ms() - t0 < stress_secs * 1000LL) {
-		sleep_ms(100);
-		if (now_ms() >= progress) {
+	while (!run->failed && pgi_now_ms() - t0 < stress_secs * 1000LL) {
+		pgi_sleep_ms(100);
+		if (pgi_now_ms() >= progress) {
 			unsigned long long n = 0;
 
 			for (i = 0; i < NR_CALLERS; i++)
 				n += run->callers[i].calls;
 			TH_LOG("%lld s: %llu calls, %llu forks",
-			       (now_ms() - t0) / 1000, n, self->churn->forks);
+			       (pgi_now_ms() - t0) / 1000, n, self->churn->forks);
 			progress += PROGRESS_SECS * 1000LL;
 		}
 	}
@@ -1036,7 +913,7 @@ TEST_F_TIMEOUT(stress, all_threads_under_churn, 600)
 		if (e == E2BIG || e == ENOMEM)
 			continue;
 		EXPECT_EQ(0ULL, tot[e]) {
-			TH_LOG("%llu calls failed with %s", tot[e], errname(e));
+			TH_LOG("%llu calls failed with %s", tot[e], pgi_errname(e));
 		}
 	}
 	EXPECT_EQ(0ULL, tot[0]);
@@ -1071,18 +948,18 @@ TEST_F_TIMEOUT(stress, all_threads_under_churn, 600)
 	EXPECT_LT(s3.vmalloc_kb - s2.vmalloc_kb, CALLS_SLACK_KB);
 
 	if (!leakcheck) {
-		TH_LOG("no %s: kmemleak check skipped", KMEMLEAK_PATH);
+		TH_LOG("no %s: kmemleak check skipped", PGI_KMEMLEAK_PATH);
 		goto out;
 	}
-	sleep_ms(KMEMLEAK_AGE_MS);
-	t0 = now_ms();
-	ASSERT_EQ(0, pgi_write_str(KMEMLEAK_PATH, "scan"));
-	report = kmemleak_read();
+	pgi_sleep_ms(PGI_KMEMLEAK_AGE_MS);
+	t0 = pgi_now_ms();
+	ASSERT_EQ(0, pgi_write_str(PGI_KMEMLEAK_PATH, "scan"));
+	report = pgi_read_file(PGI_KMEMLEAK_PATH, PGI_KMEMLEAK_REPORT_MAX);
 	ASSERT_NE(NULL, report);
 	ours = kmemleak_ours(_metadata, report, &total);
 	/* (Worded so that no log scanner takes it for a kmemleak report.) */
 	TH_LOG("leak scan (%lld ms): %d objects reported, %d mention process_getinfo",
-	       now_ms() - t0, total, ours);
+	       pgi_now_ms() - t0, total, ours);
 	free(report);
 	EXPECT_EQ(0, ours);
 out:

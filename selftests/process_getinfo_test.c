@@ -8,17 +8,8 @@
 #define _GNU_SOURCE
 #endif
 
-#include <errno.h>
-#include <fcntl.h>
-#include <signal.h>
-#include <stdlib.h>
-#include <string.h>
-#include <sys/prctl.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
-#include "pgi_util.h"
 #include "kselftest_harness.h"
+#include "pgi_util.h"
 
 #define BUF_SIZE		4096
 #define ALL_TRIES		5
@@ -55,12 +46,7 @@ FIXTURE_SETUP(process_getinfo)
 
 FIXTURE_TEARDOWN(process_getinfo)
 {
-	if (self->child_fd >= 0)
-		close(self->child_fd);
-	if (self->child > 0) {
-		kill(self->child, SIGKILL);
-		waitpid(self->child, NULL, 0);
-	}
+	pgi_reap_child(self->child, self->child_fd);
 }
 
 /* Mask 0 with no ids returns just the header, with supported_mask. */
@@ -114,13 +100,6 @@ TEST_F(process_getinfo, meminfo)
 	ASSERT_LE(hdr->mem_free_kb, hdr->mem_total_kb);
 	ASSERT_LE(hdr->swap_free_kb, hdr->swap_total_kb);
 	free(hdr);
-}
-
-static int cmp_int(const void *a, const void *b)
-{
-	int x = *(const int *)a, y = *(const int *)b;
-
-	return (x > y) - (x < y);
 }
 
 /*
@@ -184,7 +163,7 @@ static int check_all_once(struct __test_metadata *_metadata)
 	ASSERT_TRUE(seen_self);
 	ASSERT_TRUE(seen_parent);
 
-	qsort(pids, nr, sizeof(*pids), cmp_int);
+	qsort(pids, nr, sizeof(*pids), pgi_cmp_int);
 	for (i = 1; i < nr; i++)
 		ASSERT_NE(pids[i - 1], pids[i]);
 
@@ -275,15 +254,6 @@ TEST_F(process_getinfo, forked_child)
 	ASSERT_EQ(0, WEXITSTATUS(status));
 }
 
-/* Bytes the kernel must not have written: all still 0xA5. */
-static bool untouched(const unsigned char *p, size_t from, size_t to)
-{
-	for (; from < to; from++)
-		if (p[from] != 0xA5)
-			return false;
-	return true;
-}
-
 /*
  * Hundreds of records, more than one batch of the module's copy-out (it
  * copies records out 32 KiB at a time): every one in order, linked, with
@@ -335,7 +305,7 @@ TEST_F(process_getinfo, many_children)
 	ASSERT_NE(NULL, buf);
 	hdr = (const struct process_info *)buf;
 
-	memset(buf, 0xA5, alloc);
+	memset(buf, PGI_PATTERN, alloc);
 	ASSERT_EQ(0, sys_process_getinfo(MANY_CHILDREN, pids, 0, want, buf, &sz)) {
 		TH_LOG("process_getinfo: %s", strerror(errno));
 	}
@@ -343,7 +313,7 @@ TEST_F(process_getinfo, many_children)
 	ASSERT_EQ(0, pgi_check_buffer(buf, sz, why, sizeof(why))) {
 		TH_LOG("%s", why);
 	}
-	ASSERT_TRUE(untouched(buf, need, alloc));
+	ASSERT_TRUE(pgi_untouched(buf, need, alloc));
 	ASSERT_EQ((__u32)MANY_CHILDREN, hdr->nr_procrecs);
 	for (i = 0, rec = pgi_first_rec(buf); rec; i++, rec = pgi_next_rec(buf, rec)) {
 		ASSERT_EQ(i, rec->input_index);
@@ -356,7 +326,7 @@ TEST_F(process_getinfo, many_children)
 	ASSERT_EQ(MANY_CHILDREN, i);
 
 	/* Half the size: the records that fit, in order, and nothing more. */
-	memset(buf, 0xA5, alloc);
+	memset(buf, PGI_PATTERN, alloc);
 	sz = need / 2;
 	ret = sys_process_getinfo(MANY_CHILDREN, pids, 0, want, buf, &sz);
 	ASSERT_EQ(-1, ret);
@@ -365,7 +335,7 @@ TEST_F(process_getinfo, many_children)
 	ASSERT_EQ(0, pgi_check_buffer(buf, need / 2, why, sizeof(why))) {
 		TH_LOG("%s", why);
 	}
-	ASSERT_TRUE(untouched(buf, need / 2, alloc));
+	ASSERT_TRUE(pgi_untouched(buf, need / 2, alloc));
 	n = hdr->nr_procrecs;
 	ASSERT_GT(n, MANY_CHILDREN / 3);
 	ASSERT_LT(n, MANY_CHILDREN);
@@ -482,13 +452,13 @@ TEST_F(process_getinfo, e2big)
 	/* Size 0: nothing fits, the needed size comes back. */
 	buf = malloc(BUF_SIZE);
 	ASSERT_NE(NULL, buf);
-	memset(buf, 0xA5, BUF_SIZE);
+	memset(buf, PGI_PATTERN, BUF_SIZE);
 	sz = 0;
 	ret = sys_process_getinfo(2, ids, 0, want, buf, &sz);
 	ASSERT_EQ(-1, ret);
 	ASSERT_EQ(E2BIG, errno);
 	ASSERT_GE(sz, (size_t)PROCESS_INFO_SIZE_VER0 + 2 * PROCREC_SIZE_VER0);
-	ASSERT_TRUE(untouched(buf, 0, BUF_SIZE));
+	ASSERT_TRUE(pgi_untouched(buf, 0, BUF_SIZE));
 	need = sz;
 	free(buf);
 
@@ -498,7 +468,7 @@ TEST_F(process_getinfo, e2big)
 	hdr = (const struct process_info *)buf;
 
 	/* One byte short: a truncated but valid prefix, nothing past it. */
-	memset(buf, 0xA5, alloc);
+	memset(buf, PGI_PATTERN, alloc);
 	sz = need - 1;
 	ret = sys_process_getinfo(2, ids, 0, want, buf, &sz);
 	ASSERT_EQ(-1, ret);
@@ -509,10 +479,10 @@ TEST_F(process_getinfo, e2big)
 		TH_LOG("%s", why);
 	}
 	ASSERT_LT(hdr->nr_procrecs, 2U);
-	ASSERT_TRUE(untouched(buf, need - 1, alloc));
+	ASSERT_TRUE(pgi_untouched(buf, need - 1, alloc));
 
 	/* Exactly the size asked for: success, nothing written past it. */
-	memset(buf, 0xA5, alloc);
+	memset(buf, PGI_PATTERN, alloc);
 	sz = need;
 	ret = sys_process_getinfo(2, ids, 0, want, buf, &sz);
 	ASSERT_EQ(0, ret) {
@@ -525,16 +495,16 @@ TEST_F(process_getinfo, e2big)
 	}
 	ASSERT_EQ(2U, hdr->nr_procrecs);
 	ASSERT_EQ(want, hdr->mask);
-	ASSERT_TRUE(untouched(buf, need, alloc));
+	ASSERT_TRUE(pgi_untouched(buf, need, alloc));
 
-	/* Smaller than the header: E2BIG, buffer untouched. */
-	memset(buf, 0xA5, alloc);
+	/* Smaller than the header: E2BIG, buffer pgi_untouched. */
+	memset(buf, PGI_PATTERN, alloc);
 	sz = PROCESS_INFO_SIZE_VER0 - 1;
 	ret = sys_process_getinfo(2, ids, 0, want, buf, &sz);
 	ASSERT_EQ(-1, ret);
 	ASSERT_EQ(E2BIG, errno);
 	ASSERT_EQ(need, sz);
-	ASSERT_TRUE(untouched(buf, 0, alloc));
+	ASSERT_TRUE(pgi_untouched(buf, 0, alloc));
 	free(buf);
 }
 
