@@ -73,7 +73,9 @@ impl RecordBuf {
     /// Starts a record that will sit at offset `base` of the caller's buffer.
     pub(crate) fn start(&mut self, base: usize) -> Result {
         self.bytes.clear();
-        self.bytes.resize(uapi::PROCREC_SIZE, 0, call_gfp())?;
+        // One copy of zeroes rather than `resize()`'s byte-at-a-time fill.
+        self.bytes
+            .extend_from_slice(&[0u8; uapi::PROCREC_SIZE], call_gfp())?;
         self.base = base;
         Ok(())
     }
@@ -86,8 +88,13 @@ impl RecordBuf {
     }
 
     fn align(&mut self) -> Result {
-        let len = rules::align8(self.bytes.len())?;
-        Ok(self.bytes.resize(len, 0, call_gfp())?)
+        let len = self.bytes.len();
+        let pad = rules::align8(len)?.checked_sub(len).ok_or(EINVAL)?;
+        if pad > 0 {
+            self.bytes
+                .extend_from_slice([0u8; 7].get(..pad).ok_or(EINVAL)?, call_gfp())?;
+        }
+        Ok(())
     }
 
     /// Appends `s` and a NUL; returns its local offset.
@@ -208,23 +215,24 @@ impl Output {
                 None => self.write_at(at, &link)?,
             }
         }
-        // Records are placed back to back; anything else would start a new batch.
-        if self.pending_at.checked_add(self.pending.len()) != Some(placed.offset) {
-            self.flush()?;
-        }
         if bytes.len() >= BATCH {
             // A large record (a memory map) goes out on its own, after the batch before it.
             self.flush()?;
             return self.write_at(placed.offset, bytes);
         }
-        if self.pending.is_empty() {
-            self.pending_at = placed.offset;
-        }
-        self.pending.extend_from_slice(bytes, call_gfp())?;
-        if self.pending.len() >= BATCH {
+        // Records are placed back to back (anything else starts a new batch), and a batch
+        // never outgrows the room reserved for it.
+        let end = self.pending.len().checked_add(bytes.len());
+        if self.pending_at.checked_add(self.pending.len()) != Some(placed.offset)
+            || end.is_none_or(|end| end > BATCH)
+        {
             self.flush()?;
         }
-        Ok(())
+        if self.pending.is_empty() {
+            self.pending.reserve(BATCH, call_gfp())?;
+            self.pending_at = placed.offset;
+        }
+        Ok(self.pending.extend_from_slice(bytes, call_gfp())?)
     }
 
     /// Writes the header and `*inout_sz`; `E2BIG` if the result did not fit.
