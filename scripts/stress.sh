@@ -4,7 +4,7 @@
 # stress.sh: the long reliability runs (make stress) on the debug kernel:
 # 2,000,000 fuzzed calls, 600 s of callers against fork/exec/thread/mmap
 # churn, 200 unload/load rounds with callers in flight, the information-leak
-# test before and after. About 40 minutes under TCG. The kernel command line
+# test before and after. About 26 minutes under TCG. The kernel command line
 # may shorten them: PGI_APPEND="pgi.fuzz_calls=N pgi.stress_secs=N
 # pgi.lifecycle_loops=N". Ends with `N passed, N failed`; any kernel splat
 # (KASAN, lockdep, hung task, kmemleak) is a failure.
