@@ -62,7 +62,8 @@ else
 	EOF
 fi
 
-"$here/mkinitramfs.sh" "$out/initramfs.cpio.gz" "$ko" "$out/bench.conf" "$out/bin/pgibench"
+PGI_INIT=$here/guest-init.sh PGI_ETC_FILES=$out/bench.conf \
+	"$top/scripts/mkinitramfs.sh" "$out/initramfs.cpio.gz" "$ko" "$out/bin/pgibench"
 echo "bench: booting the release kernel under QEMU (TCG, ${PGI_GUEST_MEM} MiB)..." >&2
 start=$(date +%s)
 rc=0

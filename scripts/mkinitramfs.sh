@@ -3,6 +3,8 @@
 #
 # mkinitramfs.sh OUT.cpio.gz MODULE.ko BIN...: a busybox initramfs with the
 # module at /lib/process_getinfo.ko, each BIN in /bin and guest-init.sh as /init.
+# PGI_INIT names another /init (the benchmark's); PGI_ETC_FILES lists files to
+# copy into /etc (the benchmark's bench.conf).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 out=$1 ko=$2
@@ -20,9 +22,12 @@ echo "root:x:0:0:root:/:/bin/sh" > "$root/etc/passwd"
 echo "nobody:x:65534:65534:nobody:/:/bin/sh" >> "$root/etc/passwd"
 printf 'root:x:0:\nnogroup:x:65534:\n' > "$root/etc/group"
 cp "$ko" "$root/lib/process_getinfo.ko"
+for f in ${PGI_ETC_FILES:-}; do
+	cp "$f" "$root/etc/"
+done
 for b in "$@"; do
 	cp "$b" "$root/bin/"
 done
 [ -e "$root/bin/ps" ] || ln -s busybox "$root/bin/ps"
-install -m 0755 "$here/guest-init.sh" "$root/init"
+install -m 0755 "${PGI_INIT:-$here/guest-init.sh}" "$root/init"
 (cd "$root" && find . | cpio -o -H newc --quiet | gzip -1) > "$out"
