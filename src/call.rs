@@ -2,14 +2,15 @@
 
 //! One process_getinfo(2) call, start to end.
 
-use kernel::{prelude::*, uaccess::UserPtr};
+use kernel::{alloc::KVVec, prelude::*, uaccess::UserPtr};
 
 use crate::{
-    facts::Facts,
+    facts::{Access, Facts},
     request,
-    serialize::{Output, RecordBuf},
+    serialize::{call_gfp, Output, RecordBuf},
     sys::{self, CallerNs},
-    uapi, walk,
+    uapi,
+    walk::{self, Member, Snapshot},
 };
 
 /// The system call's body; `E2BIG` after `*inout_sz` has been set to the size needed.
@@ -26,33 +27,158 @@ pub(crate) fn process_getinfo(
     let cap = request::read_size(inout_sz)?;
     let input = request::read_input(&args, proc_)?;
 
-    let mut facts = Facts::new(CallerNs::current(), &args)?;
-    let mut targets = walk::collect(&input, args.has(uapi::THREADS), facts.ns())?;
+    let facts = Facts::new(CallerNs::current(), &args)?;
+    let mut snap = walk::collect(&input, args.has(uapi::THREADS), facts.ns())?;
     drop(input);
-    if args.has(uapi::STRICT) && targets.iter().any(|t| t.task.is_none()) {
+    let decided = if args.has(uapi::STRICT) {
         // Fail before anything is written.
-        return Err(ESRCH);
-    }
+        Some(decide_all(&facts, &snap)?)
+    } else {
+        None
+    };
 
-    let mut out = Output::new(out_buf, cap);
-    let mut rec = RecordBuf::new();
-    for target in targets.iter_mut() {
-        if sys::fatal_signal_pending() {
-            return Err(EINTR);
+    let mut e = Emitter {
+        facts,
+        decided,
+        out: Output::new(out_buf, cap),
+        rec: RecordBuf::new(),
+    };
+    if args.has(uapi::ALL) {
+        for (i, m) in snap.members.iter_mut().enumerate() {
+            e.member(m, i, -1)?;
+            // Done with the task: put the reference while its task_struct is still cache-hot.
+            m.task = None;
         }
-        sys::cond_resched();
-        rec.start(out.next_offset())?;
-        facts.build(target, &mut rec)?;
-        // Done with the task: put the reference while its task_struct is still cache-hot.
-        target.task = None;
-        out.emit(&rec)?;
+    } else {
+        e.answers(&mut snap)?;
     }
-    drop(targets);
+    drop(snap);
 
     let meminfo = if args.mask & uapi::INFO_MEMINFO != 0 {
         sys::meminfo()
     } else {
         [0; 7]
     };
-    out.finish(args.mask, meminfo, inout_sz)
+    e.out.finish(args.mask, meminfo, inout_sz)
+}
+
+/// Under `STRICT`: what the caller may learn about every task, decided before anything is
+/// written; `ESRCH` if a named id names no visible task, `EACCES` if a fact is denied.
+fn decide_all(facts: &Facts, snap: &Snapshot) -> Result<KVVec<Access>> {
+    if snap.answers.iter().any(|a| a.run.is_none()) {
+        return Err(ESRCH);
+    }
+    let mut decided = KVVec::with_capacity(snap.members.len(), call_gfp())?;
+    for m in snap.members.iter() {
+        if sys::fatal_signal_pending() {
+            return Err(EINTR);
+        }
+        sys::cond_resched();
+        let task = m.task.as_deref().ok_or(EINVAL)?;
+        let access = facts.access(task)?;
+        if !access.hidden() && facts.denies(&access) {
+            return Err(EACCES);
+        }
+        decided.push(access, call_gfp())?;
+    }
+    // A named id all of whose tasks are hidden names no visible process.
+    for a in snap.answers.iter() {
+        let run = a
+            .run
+            .and_then(|r| snap.runs.get(usize::try_from(r).ok()?))
+            .ok_or(EINVAL)?;
+        let start = usize::try_from(run.start)?;
+        let end = start.checked_add(usize::try_from(run.len)?).ok_or(EINVAL)?;
+        if decided
+            .get(start..end)
+            .ok_or(EINVAL)?
+            .iter()
+            .all(Access::hidden)
+        {
+            return Err(ESRCH);
+        }
+    }
+    Ok(decided)
+}
+
+/// Builds records and hands them to the output.
+struct Emitter {
+    facts: Facts,
+    /// Under `STRICT`, the access to each member, decided in advance.
+    decided: Option<KVVec<Access>>,
+    out: Output,
+    rec: RecordBuf,
+}
+
+impl Emitter {
+    /// Checks for a fatal signal and yields the CPU if due, between records.
+    fn pause() -> Result {
+        if sys::fatal_signal_pending() {
+            return Err(EINTR);
+        }
+        sys::cond_resched();
+        Ok(())
+    }
+
+    /// The record of member `i`, unless it is hidden from the caller; whether it was emitted.
+    fn member(&mut self, m: &Member, i: usize, input_index: i32) -> Result<bool> {
+        Self::pause()?;
+        let Some(task) = m.task.as_deref() else {
+            return Ok(false);
+        };
+        let access = match &self.decided {
+            Some(d) => d.get(i).cloned().ok_or(EINVAL)?,
+            None => self.facts.access(task)?,
+        };
+        if access.hidden() {
+            return Ok(false);
+        }
+        self.rec.start(self.out.next_offset())?;
+        self.facts
+            .build(m, task, input_index, access, &mut self.rec)?;
+        self.out.emit(&self.rec)?;
+        Ok(true)
+    }
+
+    /// The `PROCREC_GONE` record of a named id.
+    fn gone(&mut self, id: i32, input_index: i32) -> Result {
+        self.rec.start(self.out.next_offset())?;
+        self.facts.build_gone(id, input_index, &mut self.rec)?;
+        self.out.emit(&self.rec)
+    }
+
+    /// The records of every element of `proc`, in order. An id named again is answered again:
+    /// its records are built anew while they are written, and only counted, by the size they
+    /// had the first time, once the result no longer fits.
+    fn answers(&mut self, snap: &mut Snapshot) -> Result {
+        for (idx, a) in snap.answers.iter().enumerate() {
+            let input_index = i32::try_from(idx)?;
+            let Some(r) = a.run else {
+                Self::pause()?;
+                self.gone(a.id, input_index)?;
+                continue;
+            };
+            let run = snap.runs.get_mut(usize::try_from(r)?).ok_or(EINVAL)?;
+            if let (true, Some(bytes)) = (self.out.truncated(), run.bytes) {
+                Self::pause()?;
+                self.out.skip(bytes)?;
+                continue;
+            }
+            let before = self.out.next_offset();
+            let start = usize::try_from(run.start)?;
+            let end = start.checked_add(usize::try_from(run.len)?).ok_or(EINVAL)?;
+            let mut any = false;
+            for i in start..end {
+                let m = snap.members.get(i).ok_or(EINVAL)?;
+                any |= self.member(m, i, input_index)?;
+            }
+            if !any {
+                // Every task it names is hidden from the caller.
+                self.gone(a.id, input_index)?;
+            }
+            let bytes = self.out.next_offset().checked_sub(before).ok_or(EINVAL)?;
+            run.bytes.get_or_insert(bytes);
+        }
+        Ok(())
+    }
 }

@@ -12,12 +12,19 @@ use kernel::{alloc::KVVec, ffi::c_void, prelude::*};
 use crate::{
     rules,
     serialize::{call_gfp, RecordBuf},
-    sys::MmapRead,
+    sys::{MmapRead, Vma, VmaName},
     uapi::{self, ProcRec, ProcRecVma},
 };
 
-/// `PATH_MAX`: the longest name a VMA can have.
-const NAME_MAX_LEN: usize = 4096;
+/// The first size of the buffer names are rendered into: `PATH_MAX`, the longest path most
+/// programs can open. Longer names (a file reached through relative paths, deeper than
+/// `PATH_MAX` from the root) grow it, as seq_file grows its buffer for /proc/PID/maps.
+const NAME_SCRATCH_START: usize = 4096;
+
+/// The largest the name buffer grows: seq_file's limit (`MAX_RW_COUNT`), so that every name
+/// /proc/PID/maps can print is rendered. A longer one fails the call with `ENOMEM`, as it
+/// fails a read of maps.
+const NAME_SCRATCH_MAX: usize = (i32::MAX as usize) & !(kernel::page::PAGE_SIZE - 1);
 
 /// Writes memory maps into records; its buffers are reused across records.
 pub(crate) struct MapWriter {
@@ -31,7 +38,7 @@ impl MapWriter {
     pub(crate) fn new(wanted: bool) -> Result<Self> {
         let mut scratch = KVVec::new();
         if wanted {
-            scratch.resize(NAME_MAX_LEN, 0, call_gfp())?;
+            scratch.resize(NAME_SCRATCH_START, 0, call_gfp())?;
         }
         Ok(Self {
             scratch,
@@ -64,7 +71,7 @@ impl MapWriter {
             let (name_offset, special) = match cached {
                 Some(hit) => hit,
                 None => {
-                    let named = match vma.name(&mut self.scratch)? {
+                    let named = match render_name(&mut self.scratch, &vma)? {
                         None => (0, false),
                         Some(name) => (self.names.intern(buf, name)?, name.first() == Some(&b'[')),
                     };
@@ -108,6 +115,34 @@ impl MapWriter {
         rec.nr_vmas = nr;
         Ok(())
     }
+}
+
+/// The name of `vma`, rendered into `scratch`, which grows until the name fits.
+fn render_name<'s>(scratch: &'s mut KVVec<u8>, vma: &Vma<'s>) -> Result<Option<&'s [u8]>> {
+    let name = loop {
+        match vma.name(scratch) {
+            Ok(name) => break name,
+            Err(e) if e == ENAMETOOLONG => {
+                let len = scratch.len().checked_mul(2).ok_or(ENOMEM)?;
+                if len > NAME_SCRATCH_MAX {
+                    return Err(ENOMEM);
+                }
+                // Under the mmap read lock: a sleeping allocation is allowed there, and it is
+                // charged to the caller and fails rather than invoke the OOM killer.
+                scratch.resize(len, 0, call_gfp())?;
+            }
+            Err(e) => return Err(e),
+        }
+    };
+    Ok(match name {
+        None => None,
+        Some(VmaName::Scratch { start, len }) => Some(
+            scratch
+                .get(start..start.checked_add(len).ok_or(EINVAL)?)
+                .ok_or(EINVAL)?,
+        ),
+        Some(VmaName::Const(c)) => Some(c),
+    })
 }
 
 /// Names of mapped files already stored in the current record, by path: a small direct-mapped

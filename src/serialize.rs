@@ -178,6 +178,17 @@ impl Output {
         self.layout.next_offset()
     }
 
+    /// Whether the result no longer fits: records are only counted.
+    pub(crate) fn truncated(&self) -> bool {
+        self.layout.truncated()
+    }
+
+    /// Counts `len` bytes of records that are not built: records repeated for a repeated id,
+    /// once the result no longer fits.
+    pub(crate) fn skip(&mut self, len: usize) -> Result {
+        Ok(self.layout.skip(len)?)
+    }
+
     fn write_at(&self, offset: usize, data: &[u8]) -> Result {
         UserSlice::new(self.buf.wrapping_byte_add(offset), data.len())
             .writer()

@@ -24,7 +24,9 @@ use kernel::{
     types::NotThreadSafe,
 };
 
-use crate::uapi;
+use crate::{rules::Hidden, uapi};
+
+mod param;
 
 /// The signature of the system call's body, as `struct process_getinfo_ops` has it.
 pub(crate) type EntryFn =
@@ -118,6 +120,11 @@ impl CallerNs {
         }
     }
 
+    /// Whether the caller's pid namespace is the initial one, where every task is visible.
+    pub(crate) fn in_initial_pid_ns(&self) -> bool {
+        ptr::eq(self.pid_ns, ptr::addr_of_mut!(bindings::init_pid_ns))
+    }
+
     /// `id` mapped into the caller's user namespace, or the overflow id.
     fn uid(&self, id: bindings::kuid_t) -> u32 {
         // The initial namespace maps every id but `(uid_t)-1` to itself; that one is munged.
@@ -154,6 +161,13 @@ impl PidRef {
         let pid = from_err_ptr(unsafe { bindings::process_getinfo_pidfd_get_pid(fd) })?;
         // INVARIANT: a non-error return carries a reference.
         NonNull::new(pid).map(Self).ok_or(EBADF)
+    }
+}
+
+impl PidRef {
+    /// The address of the `struct pid`: two pidfds of one process give the same.
+    pub(crate) fn addr(&self) -> usize {
+        self.0.as_ptr() as usize
     }
 }
 
@@ -221,6 +235,51 @@ impl TaskList {
             // SAFETY: tasks on the list stay valid while `tasklist_lock` is held (`self`).
             Some(unsafe { task_ref(next) })
         })
+    }
+
+    /// Every thread group leader with a pid in the caller's pid namespace, in pid order: the
+    /// walk of procfs's readdir, over the namespace's own pids, so that a caller in a child
+    /// namespace visits its namespace's processes and not the host's.
+    pub(crate) fn processes_in<'a>(
+        &'a self,
+        ns: &'a CallerNs,
+    ) -> impl Iterator<Item = &'a Task> + 'a {
+        let mut nr: c_int = 1;
+        core::iter::from_fn(move || loop {
+            // SAFETY: `ns.pid_ns` is valid (type invariant of `CallerNs`); the namespace's pid
+            // table may be read under RCU, which `self` holds.
+            let pid = unsafe { bindings::find_ge_pid(nr, ns.pid_ns) };
+            if pid.is_null() {
+                return None;
+            }
+            // SAFETY: `pid` is on the namespace's table and stays valid under RCU.
+            let found = unsafe { bindings::pid_nr_ns(pid, ns.pid_ns) };
+            // Pid numbers stay below `PID_MAX_LIMIT`; the next search starts after this one.
+            nr = found.checked_add(1)?;
+            // SAFETY: As above. Tasks are attached to and detached from their pids only under
+            // `tasklist_lock` held for writing, which `self` excludes, so the leader found is on
+            // the task list.
+            let task = unsafe { bindings::pid_task(pid, bindings::pid_type_PIDTYPE_TGID) };
+            if !task.is_null() {
+                // SAFETY: A task on the task list stays valid while `tasklist_lock` is held.
+                return Some(unsafe { task_ref(task) });
+            }
+        })
+    }
+
+    /// The leader of `task`'s thread group.
+    pub(crate) fn leader<'a>(&'a self, task: &'a Task) -> &'a Task {
+        // SAFETY: `task` is valid; its group leader is a valid task that cannot change while
+        // `tasklist_lock` is held.
+        unsafe { task_ref(bindings::task_group_leader(task.as_ptr())) }
+    }
+
+    /// The number of threads in `task`'s thread group: as many as [`Self::threads`] yields.
+    pub(crate) fn nr_threads(&self, task: &Task) -> usize {
+        // SAFETY: `task` is valid; `signal->nr_threads` changes together with the thread list,
+        // under `tasklist_lock` held for writing, which `self` excludes.
+        let n = unsafe { bindings::get_nr_threads(task.as_ptr()) };
+        usize::try_from(n).unwrap_or(0)
     }
 
     /// Every thread of the thread group that `task` belongs to, leader first.
@@ -361,12 +420,40 @@ impl<'a> TaskFacts<'a> {
             .then_some(pages)
     }
 
-    /// The task's mm if the caller may read its memory map (the check of /proc/PID/maps).
+    /// Whether procfs's `hidepid=` rule (the module's `hidepid` and `gid` parameters) hides
+    /// something of this task from the caller: `proc_pid_permitted()`, which also runs the
+    /// ptrace check (audited if `audit`).
+    pub(crate) fn hidden(&self, audit: bool) -> Option<Hidden> {
+        let setting = param::hidepid();
+        let (min, hides) = setting.check()?;
+        let mode = bindings::PTRACE_MODE_READ
+            | bindings::PTRACE_MODE_FSCREDS
+            | if audit {
+                0
+            } else {
+                bindings::PTRACE_MODE_NOAUDIT
+            };
+        // SAFETY: The task is valid; the function takes what locks it needs.
+        let permitted = unsafe {
+            bindings::proc_pid_permitted(self.raw(), setting.value(), param::gid(), min, mode)
+        };
+        (!permitted).then_some(hides)
+    }
+
+    /// Whether the security modules let the caller learn the task's scheduling facts (the check
+    /// of sched_getscheduler(2)).
+    pub(crate) fn may_getscheduler(&self) -> bool {
+        // SAFETY: The task is valid.
+        unsafe { bindings::security_task_getscheduler(self.raw()) == 0 }
+    }
+
+    /// The task's mm if the caller may read its memory map (the check of /proc/PID/maps, a
+    /// denial audited if `audit`).
     ///
     /// `Ok(None)` when the task has no mm; `Err(EACCES)` when access is denied.
-    pub(crate) fn mm_for_maps(&self) -> Result<Option<ARef<MmWithUser>>> {
+    pub(crate) fn mm_for_maps(&self, audit: bool) -> Result<Option<ARef<MmWithUser>>> {
         // SAFETY: The task is valid; errors come back as `ERR_PTR`.
-        match from_err_ptr(unsafe { bindings::process_getinfo_mm_access(self.raw()) }) {
+        match from_err_ptr(unsafe { bindings::process_getinfo_mm_access(self.raw(), audit) }) {
             // SAFETY: A valid return holds an `mm_users` reference, which `ARef` now owns.
             Ok(mm) => Ok(NonNull::new(mm).map(|mm| unsafe { ARef::from_raw(mm.cast()) })),
             Err(e) if e == ESRCH => Ok(None),
@@ -538,16 +625,15 @@ impl<'a> Vma<'a> {
         NonNull::new(path.cast_mut().cast())
     }
 
-    /// The name /proc/PID/maps prints for this VMA, unescaped, without its NUL.
-    pub(crate) fn name<'b>(&self, scratch: &'b mut [u8]) -> Result<Option<&'b [u8]>>
-    where
-        'a: 'b,
-    {
+    /// The name /proc/PID/maps prints for this VMA, unescaped, without its NUL: rendered into
+    /// `scratch`, or a constant. `Err(ENAMETOOLONG)` if `scratch` is too small for it.
+    pub(crate) fn name(&self, scratch: &mut [u8]) -> Result<Option<VmaName<'a>>> {
+        let base = scratch.as_mut_ptr();
         // SAFETY: The VMA is valid under the mmap lock; `scratch` is writable for its length.
         let name = from_err_ptr(unsafe {
             bindings::process_getinfo_vma_name(
                 ptr::from_ref(self.0).cast_mut(),
-                scratch.as_mut_ptr(),
+                base,
                 scratch.len(),
             )
             .cast_mut()
@@ -555,10 +641,28 @@ impl<'a> Vma<'a> {
         if name.is_null() {
             return Ok(None);
         }
-        // SAFETY: A non-NULL return is a NUL-terminated string, in `scratch` or constant, valid
-        // while the mmap lock is held, which outlives `'b`.
-        Ok(Some(unsafe { CStr::from_char_ptr(name) }.to_bytes()))
+        let start = (name as usize).wrapping_sub(base as usize);
+        if start < scratch.len() {
+            // Rendered into `scratch`: described by position, so that the caller keeps the
+            // use of its buffer.
+            // SAFETY: A non-NULL return is a NUL-terminated string; this one is in `scratch`.
+            let len = unsafe { CStr::from_char_ptr(name) }.to_bytes().len();
+            Ok(Some(VmaName::Scratch { start, len }))
+        } else {
+            // SAFETY: A non-NULL return outside `scratch` is a constant NUL-terminated string,
+            // valid while the mmap lock is held (`'a`).
+            let bytes: &'a [u8] = unsafe { CStr::from_char_ptr(name) }.to_bytes();
+            Ok(Some(VmaName::Const(bytes)))
+        }
     }
+}
+
+/// Where the name of a VMA is.
+pub(crate) enum VmaName<'a> {
+    /// At `scratch[start..start + len]`.
+    Scratch { start: usize, len: usize },
+    /// A constant string (`[heap]`, `[vdso]`, ...).
+    Const(&'a [u8]),
 }
 
 /// What /proc/meminfo shows, in kB, in header order.
@@ -584,7 +688,7 @@ const _: () = {
     use core::mem::size_of;
     assert!(size_of::<uapi::ProcessInfo>() == bindings::PROCESS_INFO_SIZE_VER0 as usize);
     assert!(size_of::<uapi::ProcessInfo>() == size_of::<bindings::process_info>());
-    assert!(size_of::<uapi::ProcRec>() == bindings::PROCREC_SIZE_VER0 as usize);
+    assert!(size_of::<uapi::ProcRec>() == bindings::PROCREC_SIZE_VER1 as usize);
     assert!(size_of::<uapi::ProcRec>() == size_of::<bindings::procrec>());
     assert!(size_of::<uapi::ProcRecVma>() == bindings::PROCREC_VMA_SIZE_VER0 as usize);
     assert!(size_of::<uapi::ProcRecVma>() == size_of::<bindings::procrec_vma>());

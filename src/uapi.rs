@@ -27,17 +27,28 @@ pub(crate) const INFO_VM_COUNTERS: u64 = 1 << 7;
 pub(crate) const INFO_VM_SEQ: u64 = 1 << 8;
 pub(crate) const INFO_MEMORY_MAP: u64 = 1 << 9;
 
-/// Every fact this module fills.
-pub(crate) const SUPPORTED_MASK: u64 = INFO_MEMINFO
-    | INFO_IDS
-    | INFO_STATUS
-    | INFO_OOM_SCORE_ADJ
-    | INFO_CREDS
-    | INFO_PRIO
-    | INFO_COMM
-    | INFO_VM_COUNTERS
-    | INFO_VM_SEQ
-    | INFO_MEMORY_MAP;
+/// Every fact this module fills, on a kernel that keeps (`per_vma_lock`) or does not keep the
+/// mmap-lock write sequence that `VM_SEQ` is built on (`CONFIG_PER_VMA_LOCK`).
+pub(crate) const fn supported_mask(per_vma_lock: bool) -> u64 {
+    let all = INFO_MEMINFO
+        | INFO_IDS
+        | INFO_STATUS
+        | INFO_OOM_SCORE_ADJ
+        | INFO_CREDS
+        | INFO_PRIO
+        | INFO_COMM
+        | INFO_VM_COUNTERS
+        | INFO_VM_SEQ
+        | INFO_MEMORY_MAP;
+    if per_vma_lock {
+        all
+    } else {
+        all & !INFO_VM_SEQ
+    }
+}
+
+/// Every fact this module fills on the kernel it is built for.
+pub(crate) const SUPPORTED_MASK: u64 = supported_mask(cfg!(CONFIG_PER_VMA_LOCK));
 
 /// The facts that live in records (all but the header's MEMINFO).
 pub(crate) const RECORD_MASK: u64 = SUPPORTED_MASK & !INFO_MEMINFO;
@@ -108,6 +119,19 @@ pub(crate) struct ProcRec {
     /// rss_anon, rss_file, rss_shmem, vm_size, swap (kB)
     pub(crate) vm_kb: [u64; 5],
     pub(crate) vm_seq: u64,
+    pub(crate) utime_ns: u64,
+    pub(crate) stime_ns: u64,
+    pub(crate) start_time_ns: u64,
+    pub(crate) min_flt: u64,
+    pub(crate) maj_flt: u64,
+    pub(crate) nr_threads: u32,
+    pub(crate) pgid: i32,
+    pub(crate) sid: i32,
+    pub(crate) tty_nr: u32,
+    pub(crate) tpgid: i32,
+    pub(crate) cmdline_offset: u32,
+    pub(crate) cmdline_size: u32,
+    pub(crate) rollup_offset: u32,
 }
 
 /// `struct procrec_vma`.
@@ -139,6 +163,6 @@ pub(crate) const PROCREC_NEXT_OFFSET: usize = core::mem::offset_of!(ProcRec, nex
 pub(crate) const VMA_NEXT_OFFSET: usize =
     core::mem::offset_of!(ProcRecVma, next_procrec_vma_offset);
 
-const _: () = assert!(PROCESS_INFO_SIZE == 88 && PROCREC_SIZE == 152 && PROCREC_VMA_SIZE == 64);
+const _: () = assert!(PROCESS_INFO_SIZE == 88 && PROCREC_SIZE == 224 && PROCREC_VMA_SIZE == 64);
 const _: () =
     assert!(PROCESS_INFO_SIZE % 8 == 0 && PROCREC_SIZE % 8 == 0 && PROCREC_VMA_SIZE % 8 == 0);

@@ -3,166 +3,361 @@
 //! The task set: one pass under `tasklist_lock` that takes a reference on
 //! every selected task and records its ids, so thread ids line up with their
 //! processes. Nothing in the pass sleeps or allocates.
+//!
+//! The work under the lock is bounded by the number of tasks in the caller's
+//! pid namespace plus the number of ids, whatever the arguments: the ids are
+//! deduplicated before the lock is taken, each distinct id is resolved once,
+//! each thread group is walked at most once (an id that names a group already
+//! walked shares its run of tasks), a pass that has run out of room only
+//! counts (a group by its thread count, without walking it), and under `ALL`
+//! a caller in a child pid namespace walks that namespace's pids rather than
+//! the host's task list.
 
 use core::sync::atomic::{AtomicUsize, Ordering};
 use kernel::{alloc::KVVec, prelude::*, sync::aref::ARef, task::Task};
 
 use crate::{
     request::Input,
+    rules::{self, PtrMap},
     serialize::call_gfp,
-    sys::{self, CallerNs, TaskList},
-    uapi,
+    sys::{self, CallerNs, PidRef, TaskList},
 };
 
-/// One record to produce.
-pub(crate) struct Target {
-    /// The task, or `None` if the requested id names no visible process (`PROCREC_GONE`).
+/// One task of the snapshot, with its ids in the caller's pid namespace.
+pub(crate) struct Member {
+    /// The task; `None` once its last record is built.
     pub(crate) task: Option<ARef<Task>>,
-    pub(crate) input_index: i32,
-    /// Thread id in the caller's pid namespace; for a gone target, the requested id.
     pub(crate) tid: i32,
     pub(crate) tgid: i32,
     pub(crate) ppid: i32,
 }
 
-/// The size of the last task set, a first guess for the next call's capacity.
+/// The tasks answering one distinct id: `members[start..start + len]`.
+#[derive(Clone, Copy)]
+pub(crate) struct Run {
+    pub(crate) start: u32,
+    pub(crate) len: u32,
+    /// The bytes its records took when they were first built (set by the caller), so that a
+    /// repeat that is only counted (the result no longer fits) costs nothing.
+    pub(crate) bytes: Option<usize>,
+}
+
+/// The answer to one element of `proc`.
+pub(crate) struct Answer {
+    /// The id as the caller gave it (the pid, or the pidfd number).
+    pub(crate) id: i32,
+    /// The run of tasks it names, or `None`: no visible task (`PROCREC_GONE`).
+    pub(crate) run: Option<u32>,
+}
+
+/// The snapshot: the tasks, and what each input id names.
+pub(crate) struct Snapshot {
+    pub(crate) members: KVVec<Member>,
+    pub(crate) runs: KVVec<Run>,
+    /// One per element of `proc`, in order; empty under `ALL`, where every member is a record.
+    pub(crate) answers: KVVec<Answer>,
+}
+
+/// The size of the last `ALL` task set, a first guess for the next call's capacity.
 static LAST_COUNT: AtomicUsize = AtomicUsize::new(256);
 
-/// Collects the targets of `input`; every thread of each process with `threads`.
-pub(crate) fn collect(input: &Input, threads: bool, ns: &CallerNs) -> Result<KVVec<Target>> {
-    // One record per id; with threads a few per id to start with; under ALL, as many as last
-    // time. A pass that finds more retries with the exact count plus slack.
-    let per_id = if threads { 4 } else { 1 };
-    let mut cap = match input {
-        Input::Pids(ids) => ids.len().saturating_mul(per_id),
-        Input::Pidfds(fds) => fds.len().saturating_mul(per_id),
-        Input::All => LAST_COUNT.load(Ordering::Relaxed),
-    };
-    loop {
-        let mut set = Set {
-            targets: KVVec::with_capacity(cap, call_gfp())?,
-            wanted: 0,
+/// A distinct id to resolve under the lock.
+enum Key<'a> {
+    Pid(i32),
+    Pidfd(&'a PidRef),
+}
+
+/// The ids of `proc`, deduplicated before the lock is taken.
+struct Distinct<'a> {
+    keys: KVVec<Key<'a>>,
+    /// For each element of `proc`, the index of its key in `keys`.
+    slot: KVVec<u32>,
+}
+
+impl<'a> Distinct<'a> {
+    fn new(input: &'a Input) -> Result<Self> {
+        let n = match input {
+            Input::All => 0,
+            Input::Pids(ids) => ids.len(),
+            Input::Pidfds(fds) => fds.len(),
         };
+        let mut slot = KVVec::new();
+        slot.resize(n, 0u32, call_gfp())?;
+        let mut keys = KVVec::with_capacity(n, call_gfp())?;
+        match input {
+            Input::All => {}
+            Input::Pids(ids) => {
+                let mut sorted = KVVec::with_capacity(n, call_gfp())?;
+                for (i, &id) in ids.iter().enumerate() {
+                    sorted.push((id, u32::try_from(i)?), call_gfp())?;
+                }
+                let distinct = rules::dedup(&mut sorted, &mut slot);
+                for &(id, _) in sorted.iter().take(distinct) {
+                    keys.push(Key::Pid(id), call_gfp())?;
+                }
+            }
+            Input::Pidfds(fds) => {
+                // Two pidfds of one process refer to one `struct pid`.
+                let mut sorted = KVVec::with_capacity(n, call_gfp())?;
+                for (i, (_, pid)) in fds.iter().enumerate() {
+                    sorted.push((pid.addr(), u32::try_from(i)?), call_gfp())?;
+                }
+                let distinct = rules::dedup(&mut sorted, &mut slot);
+                // The first pidfd of each distinct pid stands for all of them.
+                let mut first = KVVec::new();
+                first.resize(distinct, usize::MAX, call_gfp())?;
+                for (i, &s) in slot.iter().enumerate() {
+                    if let Some(f) = first.get_mut(usize::try_from(s)?) {
+                        if *f == usize::MAX {
+                            *f = i;
+                        }
+                    }
+                }
+                for &f in first.iter() {
+                    let (_, pid) = fds.get(f).ok_or(EINVAL)?;
+                    keys.push(Key::Pidfd(pid), call_gfp())?;
+                }
+            }
+        }
+        Ok(Self { keys, slot })
+    }
+}
+
+/// Collects the snapshot for `input`; every thread of each process with `threads`.
+pub(crate) fn collect(input: &Input, threads: bool, ns: &CallerNs) -> Result<Snapshot> {
+    let distinct = Distinct::new(input)?;
+    let nkeys = distinct.keys.len();
+    // One task per distinct id; with threads a few per id to start with; under ALL, as many as
+    // last time. A pass that finds more retries with the exact count plus slack.
+    let mut cap = match input {
+        Input::All => LAST_COUNT.load(Ordering::Relaxed),
+        _ if threads => nkeys.saturating_mul(4),
+        _ => nkeys,
+    };
+    // The thread groups already walked, by leader (only with threads and ids).
+    let mut groups = KVVec::new();
+    if threads && nkeys > 0 {
+        groups.resize(
+            PtrMap::slots_for(nkeys).ok_or(ENOMEM)?,
+            (0usize, 0u32),
+            call_gfp(),
+        )?;
+    }
+    loop {
+        let mut pass = Pass {
+            members: KVVec::with_capacity(cap, call_gfp())?,
+            runs: KVVec::with_capacity(nkeys, call_gfp())?,
+            key_run: KVVec::with_capacity(nkeys, call_gfp())?,
+            wanted: 0,
+            threads,
+        };
+        groups.iter_mut().for_each(|g| *g = (0, 0));
         {
             let tasks = TaskList::lock();
-            set.fill(&tasks, input, threads, ns)?;
-        }
-        if set.wanted <= set.targets.len() {
-            if matches!(input, Input::All) {
-                LAST_COUNT.store(set.wanted, Ordering::Relaxed);
+            match input {
+                Input::All => pass.fill_all(&tasks, ns)?,
+                _ => pass.fill_keys(&tasks, ns, &distinct.keys, &mut PtrMap::new(&mut groups))?,
             }
-            return Ok(set.targets);
+        }
+        if pass.wanted <= pass.members.len() {
+            if matches!(input, Input::All) {
+                LAST_COUNT.store(pass.wanted, Ordering::Relaxed);
+            }
+            return pass.finish(input, &distinct);
         }
         // The set outgrew the guess: retry with room to spare, after dropping the lock (and,
-        // with `set`, the references taken).
-        cap = set
+        // with `pass`, the references taken).
+        cap = pass
             .wanted
-            .checked_add(set.wanted / 4)
+            .checked_add(pass.wanted / 4)
             .and_then(|n| n.checked_add(64))
             .ok_or(ENOMEM)?;
-        drop(set);
+        drop(pass);
         if sys::fatal_signal_pending() {
             return Err(EINTR);
         }
     }
 }
 
-/// Targets gathered under the lock, and how many there should have been.
-struct Set {
-    targets: KVVec<Target>,
+/// A run value in the group map for a group that did not fit: only counted.
+const COUNTED: u32 = u32::MAX;
+
+/// One pass under the lock.
+struct Pass {
+    members: KVVec<Member>,
+    runs: KVVec<Run>,
+    /// For each distinct id, the run it names (`None`: gone).
+    key_run: KVVec<Option<u32>>,
+    /// Members the complete set has: more than `members.len()` if it did not fit.
     wanted: usize,
+    threads: bool,
 }
 
-impl Set {
-    /// Adds a target if there is room (no allocation under the lock); counts it either way.
-    fn add(&mut self, target: Target) -> Result {
-        self.wanted = self.wanted.checked_add(1).ok_or(ENOMEM)?;
-        // Dropping a target that does not fit only puts its task reference.
-        let _ = self.targets.push_within_capacity(target);
+impl Pass {
+    /// Counts `n` more members that the complete set has.
+    fn want(&mut self, n: usize) -> Result {
+        self.wanted = self.wanted.checked_add(n).ok_or(ENOMEM)?;
         Ok(())
     }
 
-    fn add_task(&mut self, tasks: &TaskList, ns: &CallerNs, task: &Task, idx: i32) -> Result {
-        let (tid, tgid, ppid) = tasks.ids(ns, task);
-        if tid == 0 {
-            // Not visible in the caller's pid namespace.
-            return Ok(());
-        }
-        if self.targets.len() < self.targets.capacity() {
-            self.add(Target {
-                task: Some(ARef::from(task)),
-                input_index: idx,
-                tid,
-                tgid,
-                ppid,
-            })
-        } else {
-            // Only counting now: take no reference.
-            self.wanted = self.wanted.checked_add(1).ok_or(ENOMEM)?;
-            Ok(())
-        }
+    /// Whether `n` more members fit without allocating (nothing is allocated under the lock).
+    fn room(&self, n: usize) -> bool {
+        self.members.capacity() - self.members.len() >= n
     }
 
+    /// Adds `task` if it is visible in the caller's pid namespace (room was checked).
+    fn add(&mut self, tasks: &TaskList, ns: &CallerNs, task: &Task) -> Result<bool> {
+        let (tid, tgid, ppid) = tasks.ids(ns, task);
+        if tid == 0 {
+            return Ok(false);
+        }
+        let member = Member {
+            task: Some(ARef::from(task)),
+            tid,
+            tgid,
+            ppid,
+        };
+        // Cannot fail: the caller checked the room. Were it to, the task would only be left
+        // out, and `wanted` would make the caller retry.
+        let _ = self.members.push_within_capacity(member);
+        Ok(true)
+    }
+
+    /// Adds `task`, or with threads every thread of its group; a run of what was added.
+    /// `None` when nothing fit (only counted) or nothing is visible.
     fn add_selected(
         &mut self,
         tasks: &TaskList,
         ns: &CallerNs,
         task: &Task,
-        idx: i32,
-        threads: bool,
-    ) -> Result {
-        if threads {
-            for t in tasks.threads(task) {
-                self.add_task(tasks, ns, t, idx)?;
-            }
-            Ok(())
+    ) -> Result<Option<Run>> {
+        let n = if self.threads {
+            tasks.nr_threads(task)
         } else {
-            self.add_task(tasks, ns, task, idx)
+            1
+        };
+        self.want(n)?;
+        if !self.room(n) {
+            // Only counting now: nothing walked, no reference taken.
+            return Ok(None);
         }
+        let start = self.members.len();
+        if self.threads {
+            for t in tasks.threads(task) {
+                self.add(tasks, ns, t)?;
+            }
+        } else {
+            self.add(tasks, ns, task)?;
+        }
+        let len = self.members.len() - start;
+        if len == 0 {
+            return Ok(None);
+        }
+        Ok(Some(Run {
+            start: u32::try_from(start)?,
+            len: u32::try_from(len)?,
+            bytes: None,
+        }))
     }
 
-    fn add_gone(&mut self, id: i32, idx: i32) -> Result {
-        self.add(Target {
-            task: None,
-            input_index: idx,
-            tid: id,
-            tgid: 0,
-            ppid: 0,
-        })
-    }
-
-    fn fill(&mut self, tasks: &TaskList, input: &Input, threads: bool, ns: &CallerNs) -> Result {
-        match input {
-            Input::All => {
-                for p in tasks.processes() {
-                    self.add_selected(tasks, ns, p, -1, threads)?;
-                }
+    fn fill_all(&mut self, tasks: &TaskList, ns: &CallerNs) -> Result {
+        if ns.in_initial_pid_ns() {
+            for p in tasks.processes() {
+                self.add_selected(tasks, ns, p)?;
             }
-            Input::Pids(ids) => {
-                for (i, &id) in ids.iter().enumerate() {
-                    let idx = i32::try_from(i)?;
-                    match (id > 0).then(|| tasks.find(ns, id)).flatten() {
-                        Some(t) => self.add_selected(tasks, ns, t, idx, threads)?,
-                        None => self.add_gone(id, idx)?,
-                    }
-                }
-            }
-            Input::Pidfds(fds) => {
-                for (i, (fd, pid)) in fds.iter().enumerate() {
-                    let idx = i32::try_from(i)?;
-                    let before = self.wanted;
-                    if let Some(t) = tasks.pid_task(pid) {
-                        self.add_selected(tasks, ns, t, idx, threads)?;
-                    }
-                    if self.wanted == before {
-                        // Exited, or not visible from here.
-                        self.add_gone(*fd, idx)?;
-                    }
-                }
+        } else {
+            for p in tasks.processes_in(ns) {
+                self.add_selected(tasks, ns, p)?;
             }
         }
         Ok(())
     }
+
+    fn fill_keys(
+        &mut self,
+        tasks: &TaskList,
+        ns: &CallerNs,
+        keys: &[Key<'_>],
+        groups: &mut PtrMap<'_>,
+    ) -> Result {
+        for key in keys {
+            let task = match key {
+                Key::Pid(id) => (*id > 0).then(|| tasks.find(ns, *id)).flatten(),
+                Key::Pidfd(pid) => tasks.pid_task(pid),
+            };
+            let run = match task {
+                None => None,
+                Some(t) if self.threads => self.group_run(tasks, ns, t, groups)?,
+                Some(t) => self.new_run(tasks, ns, t)?,
+            };
+            // Cannot fail: `key_run` has room for every key.
+            let _ = self.key_run.push_within_capacity(run);
+        }
+        Ok(())
+    }
+
+    /// A run for a new selection of `task`; `None` if nothing of it is in the set.
+    fn new_run(&mut self, tasks: &TaskList, ns: &CallerNs, task: &Task) -> Result<Option<u32>> {
+        let Some(run) = self.add_selected(tasks, ns, task)? else {
+            return Ok(None);
+        };
+        let index = u32::try_from(self.runs.len())?;
+        // Cannot fail: `runs` has room for one run per key.
+        let _ = self.runs.push_within_capacity(run);
+        Ok(Some(index))
+    }
+
+    /// The run of `task`'s thread group, walking the group only the first time it is named.
+    fn group_run(
+        &mut self,
+        tasks: &TaskList,
+        ns: &CallerNs,
+        task: &Task,
+        groups: &mut PtrMap<'_>,
+    ) -> Result<Option<u32>> {
+        let leader = tasks.leader(task);
+        let key = leader.as_ptr() as usize;
+        match groups.get_or_insert(key, COUNTED) {
+            Some((COUNTED, false)) => Ok(None),
+            Some((run, false)) => Ok(Some(run)),
+            // New group (`groups` has room for every key, so `None` cannot happen; were it to,
+            // the group would only be walked once more).
+            _ => {
+                let run = self.new_run(tasks, ns, leader)?;
+                if let Some(r) = run {
+                    groups.set(key, r);
+                }
+                Ok(run)
+            }
+        }
+    }
+
+    /// The snapshot, with each element of `proc` mapped to its run.
+    fn finish(self, input: &Input, distinct: &Distinct<'_>) -> Result<Snapshot> {
+        let mut answers = KVVec::with_capacity(distinct.slot.len(), call_gfp())?;
+        let id_of = |i: usize| -> Option<i32> {
+            match input {
+                Input::All => None,
+                Input::Pids(ids) => ids.get(i).copied(),
+                Input::Pidfds(fds) => fds.get(i).map(|(fd, _)| *fd),
+            }
+        };
+        for (i, &s) in distinct.slot.iter().enumerate() {
+            let run = self.key_run.get(usize::try_from(s)?).copied().flatten();
+            answers.push(
+                Answer {
+                    id: id_of(i).ok_or(EINVAL)?,
+                    run,
+                },
+                call_gfp(),
+            )?;
+        }
+        Ok(Snapshot {
+            members: self.members,
+            runs: self.runs,
+            answers,
+        })
+    }
 }
 
-const _: () = assert!(uapi::NR_PROC_MAX as u64 <= i32::MAX as u64);
+const _: () = assert!(crate::uapi::NR_PROC_MAX as u64 <= i32::MAX as u64);

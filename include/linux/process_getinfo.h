@@ -52,7 +52,8 @@ struct process_getinfo_meminfo {
 void process_getinfo_tasklist_read_lock(void);
 void process_getinfo_tasklist_read_unlock(void);
 void process_getinfo_meminfo(struct process_getinfo_meminfo *mi);
-struct mm_struct *process_getinfo_mm_access(struct task_struct *task);
+struct mm_struct *process_getinfo_mm_access(struct task_struct *task,
+					    bool audit);
 struct pid *process_getinfo_pidfd_get_pid(unsigned int fd);
 void process_getinfo_task_comm(struct task_struct *task, char *buf);
 int process_getinfo_task_prio(const struct task_struct *task);
