@@ -45,6 +45,15 @@ else
 	cat "$out/uapi.log"; ko "uapi header compiles as C90"
 fi
 
+# 3b. Host: the syzkaller description keeps the rules syz-sysgen enforces
+#     (syzkaller itself is not available here; see syzkaller/README.md).
+if python3 "$top/syzkaller/lint.py" "$top/syzkaller/process_getinfo.txt" \
+	"$top/uapi/linux/process_getinfo.h" > "$out/syzkaller-lint.log" 2>&1; then
+	ok "syzkaller description lint"
+else
+	cat "$out/syzkaller-lint.log"; ko "syzkaller description lint"
+fi
+
 # 4. Guest: the debug kernel, the module, the selftests.
 guest_tests check "${PGI_GUEST_TIMEOUT:-1200}"
 summary

@@ -21,11 +21,19 @@
 
 #define NR_KIDS			2
 #define MANY_VMAS		100000
-#define MAP_COUNT_NEEDED	(MANY_VMAS + 1000)
 #define SMALL_BUF		4096
 /* The file the long call's process maps: this many 250-byte directories deep. */
 #define DEEP_DIRS		6
 #define DEEP_NAME_LEN		250
+/*
+ * Threads of the 100,000-VMA process in fatal_signal_ends_long_call: with
+ * THREADS each is a record of the whole map, so a call naming it walks
+ * the map once per thread (4 GiB of records at most: about 670).
+ */
+#define BIG_THREADS		700
+#define THREAD_STACK		(64 * 1024)
+/* Its VMAs, two per thread stack (the stack and its guard), and slack. */
+#define MAP_COUNT_NEEDED	(MANY_VMAS + 2 * BIG_THREADS + 1000)
 
 /*
  * fatal_signal_ends_long_call: SIGKILL comes KILL_DELAY_MS after the caller
@@ -237,9 +245,14 @@ fail:
  * memory, or the file at @arg if given (its one page mapped MANY_VMAS times
  * over; nothing is touched, so nothing beyond it is read).
  */
+/* Threads kid_many() starts (set before the fork): each a record of the whole map. */
+static int kid_many_threads;
+
 static int kid_many(int cmd, int ack, void *arg)
 {
 	long pg = sysconf(_SC_PAGESIZE), i;
+	pthread_attr_t attr;
+	pthread_t th;
 	const char *path = arg;
 	int fd = -1;
 	char *p;
@@ -258,6 +271,11 @@ static int kid_many(int cmd, int ack, void *arg)
 		return 1;
 	for (i = 1; i < MANY_VMAS; i += 2)
 		if (mprotect(p + i * pg, pg, PROT_READ | PROT_WRITE))
+			return 1;
+	pthread_attr_init(&attr);
+	pthread_attr_setstacksize(&attr, THREAD_STACK);
+	for (i = 0; i < kid_many_threads; i++)
+		if (pthread_create(&th, &attr, pgi_pause_thread, NULL))
 			return 1;
 	pgi_kid_ready(ack);
 	return pgi_kid_block(cmd);
@@ -425,7 +443,9 @@ TEST_F_TIMEOUT(errors, fatal_signal_ends_long_call, 600)
 	int *ids, i, pidfd, status;
 	struct pollfd pfd;
 
+	kid_many_threads = BIG_THREADS;
 	big = spawn_big(_metadata, self, make_deep_file(_metadata, self));
+	kid_many_threads = 0;
 
 	/* One record of the big process, timed; the buffer is too small. */
 	for (i = 0; i < TIMING_RUNS; i++) {
@@ -442,13 +462,14 @@ TEST_F_TIMEOUT(errors, fatal_signal_ends_long_call, 600)
 	rec_sz = sz - PROCESS_INFO_SIZE_VER0;
 
 	/*
-	 * The call below names the big process PROCESS_GETINFO_NR_PROC_MAX
-	 * times.  Offsets are __u32, so it ends (EOVERFLOW) once its
-	 * records pass 4 GiB: it walks at most that many records.
+	 * The call below names the big process with THREADS: a record of the
+	 * whole map per thread, each built (the buffer is too small, but the
+	 * size needed is counted).  Offsets are __u32, so it ends (EOVERFLOW)
+	 * once its records pass 4 GiB: it walks at most that many records.
 	 */
 	walked = (UINT32_MAX - PROCESS_INFO_SIZE_VER0) / rec_sz;
-	if (walked > PROCESS_GETINFO_NR_PROC_MAX)
-		walked = PROCESS_GETINFO_NR_PROC_MAX;
+	if (walked > BIG_THREADS + 1)
+		walked = BIG_THREADS + 1;
 	full_ns = one_ns * (long long)walked;
 	bound_ns = full_ns / LONG_CALL_RATIO;
 	if (bound_ns > KILL_BOUND_MS * 1000000LL)
@@ -461,13 +482,13 @@ TEST_F_TIMEOUT(errors, fatal_signal_ends_long_call, 600)
 		TH_LOG("the call is too short to prove anything");
 	}
 
-	ids = malloc(PROCESS_GETINFO_NR_PROC_MAX * sizeof(*ids));
+	ids = malloc(sizeof(*ids));
 	ASSERT_NE(NULL, ids);
-	for (i = 0; i < PROCESS_GETINFO_NR_PROC_MAX; i++)
-		ids[i] = big->pid;
+	ids[0] = big->pid;
 	args = (struct call_args) {
-		.nr_proc = PROCESS_GETINFO_NR_PROC_MAX,
+		.nr_proc = 1,
 		.proc = ids,
+		.flags = PROCESS_GETINFO_THREADS,
 		.mask = mask,
 		.buf_len = SMALL_BUF,
 		.sz = SMALL_BUF,

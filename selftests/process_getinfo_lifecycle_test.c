@@ -80,9 +80,14 @@ FIXTURE(lifecycle)
 	struct shared *sh;
 };
 
+static long finit_module_args(int fd, const char *args)
+{
+	return syscall(__NR_finit_module, fd, args, 0);
+}
+
 static long finit_module(int fd)
 {
-	return syscall(__NR_finit_module, fd, "", 0);
+	return finit_module_args(fd, "");
 }
 
 static long delete_module(void)
@@ -364,6 +369,49 @@ static int loops(void)
  * 0/E2BIG/ENOSYS consistent with the state, ENOSYS right after an
  * unload, success right after a load, and the module's state restored.
  */
+/* Unloads the module, retrying while a call holds it: 0 or -errno. */
+static int unload(void)
+{
+	int t;
+
+	for (t = 0; t < 30000; t++) {
+		if (!delete_module())
+			return 0;
+		if (errno != EAGAIN && errno != EBUSY && errno != EWOULDBLOCK)
+			return -errno;
+		usleep(1000);
+	}
+	return -EBUSY;
+}
+
+/*
+ * hidepid and gid given at load time take effect, as procfs's mount
+ * options; a value procfs does not know fails the load.
+ */
+TEST_F(lifecycle, load_time_parameters)
+{
+	char s[32];
+
+	ASSERT_EQ(0, unload());
+	self->loaded = false;
+	ASSERT_EQ(-1, finit_module_args(self->fd, "hidepid=3"));
+	ASSERT_EQ(EINVAL, errno);
+	ASSERT_EQ(0, probe(NULL));
+	ASSERT_EQ(0, finit_module_args(self->fd, "hidepid=invisible gid=77"));
+	self->loaded = true;
+	ASSERT_EQ(0, pgi_read_str("/sys/module/" MODULE_NAME "/parameters/hidepid", s, sizeof(s)));
+	EXPECT_EQ(2, atoi(s));
+	ASSERT_EQ(0, pgi_read_str("/sys/module/" MODULE_NAME "/parameters/gid", s, sizeof(s)));
+	EXPECT_EQ(77, atoi(s));
+	/* Back to the defaults for what follows. */
+	ASSERT_EQ(0, unload());
+	self->loaded = false;
+	ASSERT_EQ(0, finit_module(self->fd));
+	self->loaded = true;
+	ASSERT_EQ(0, pgi_read_str("/sys/module/" MODULE_NAME "/parameters/hidepid", s, sizeof(s)));
+	EXPECT_EQ(0, atoi(s));
+}
+
 TEST_F(lifecycle, load_unload_under_calls)
 {
 	unsigned long long tot[ERRNO_MAX] = { 0 }, calls = 0, ok = 0;

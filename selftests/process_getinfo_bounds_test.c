@@ -1,0 +1,653 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Bounds an unprivileged caller cannot break (design.md section 5): the
+ * work under tasklist_lock stays O(tasks + nr_proc) whatever the arguments
+ * (a pid repeated PROCESS_GETINFO_NR_PROC_MAX times with THREADS does not
+ * stall fork() elsewhere), ALL from a child pid namespace costs that
+ * namespace's tasks and not the host's, and a file name longer than
+ * PATH_MAX is returned as /proc/PID/maps prints it instead of failing the
+ * call.
+ *
+ * The tests skip as a whole when the system call is not available.
+ * Children are reaped and the directories made are removed.
+ */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
+
+#include <grp.h>
+#include <sched.h>
+#include <sys/stat.h>
+
+#include "kselftest_harness.h"
+#include "pgi_util.h"
+
+#define NOBODY			65534
+
+/* repeated_ids_keep_fork_fast */
+#define MAX_THREADS		4000	/* as many as the guest allows, up to this */
+#define MIN_THREADS		500
+#define THREAD_STACK		(64 * 1024)
+#define PHASE_MS		3000	/* idle phase, then calling phase */
+#define LATENCY_RATIO		10	/* worst fork while calling vs idle */
+#define CALL_BUF		(1 << 20)
+
+/* all_from_child_ns_costs_its_own_tasks */
+#define HOST_TASKS		5000
+#define NS_TASKS		3
+#define NS_RUNS			7
+#define NS_RATIO		10
+
+/* long_names_as_maps_prints_them */
+#define DIR_NAME_LEN		250
+#define FILE_NAME_MAX		255
+#define NR_LONG			5
+
+FIXTURE(bounds)
+{
+	char base[PATH_MAX];	/* the directory made by the test, or "" */
+	int depth;		/* levels of DIR_NAME_LEN directories under it */
+};
+
+FIXTURE_SETUP(bounds)
+{
+	struct process_info hdr;
+
+	self->base[0] = '\0';
+	self->depth = 0;
+	PGI_PROBE_OR_SKIP(&hdr);
+}
+
+static void dir_name(char *name, int level)
+{
+	memset(name, 'a' + level % 26, DIR_NAME_LEN);
+	name[DIR_NAME_LEN] = '\0';
+}
+
+FIXTURE_TEARDOWN(bounds)
+{
+	char name[DIR_NAME_LEN + 1];
+	int fd, i, d;
+
+	if (!self->base[0])
+		return;
+	/* Walk down by relative paths (the full path is longer than PATH_MAX). */
+	for (d = self->depth; d >= 0; d--) {
+		fd = open(self->base, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		for (i = 0; fd >= 0 && i < d; i++) {
+			int next;
+
+			dir_name(name, i);
+			next = openat(fd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+			close(fd);
+			fd = next;
+		}
+		if (fd < 0)
+			continue;
+		{
+			DIR *dir = fdopendir(dup(fd));
+			struct dirent *e;
+
+			while (dir && (e = readdir(dir)))
+				if (e->d_type == DT_REG)
+					unlinkat(fd, e->d_name, 0);
+			if (dir)
+				closedir(dir);
+		}
+		if (d < self->depth) {
+			dir_name(name, d);
+			unlinkat(fd, name, AT_REMOVEDIR);
+		}
+		close(fd);
+	}
+	rmdir(self->base);
+}
+
+/* ---- repeated_ids_keep_fork_fast ---- */
+
+struct prober {
+	volatile int *phase;	/* 0 idle, 1 calling, 2 done (shared memory) */
+	long long worst_ns[2];	/* worst fork()+exit()+wait() per phase */
+	long samples[2];
+};
+
+/* Forks and reaps children back to back, recording the worst latency per phase. */
+static void probe(volatile int *phase, long long *worst, long *samples)
+{
+	while (*phase < 2) {
+		int ph = *phase;
+		long long t = pgi_now_ns(), dt;
+		pid_t pid = fork();
+
+		if (pid == 0)
+			_exit(0);
+		if (pid < 0)
+			continue;
+		waitpid(pid, NULL, 0);
+		dt = pgi_now_ns() - t;
+		if (ph == *phase && ph < 2) {
+			if (dt > worst[ph])
+				worst[ph] = dt;
+			samples[ph]++;
+		}
+	}
+}
+
+static void *idle_thread(void *arg)
+{
+	(void)arg;
+	for (;;)
+		pause();
+	return NULL;
+}
+
+struct caller_report {
+	int nr_threads;
+	int rc;
+	long calls;
+	long long worst_call_ns;
+	size_t sz_repeated;	/* *inout_sz after the repeated-id call */
+	int err_repeated;
+	char msg[256];
+};
+
+/*
+ * The unprivileged caller: starts as many threads as it can, then while the
+ * phase is "calling" repeats the worst calls: its own pid NR_PROC_MAX times
+ * with THREADS, and ALL|THREADS.
+ */
+static void caller(volatile int *phase, struct caller_report *r)
+{
+	static int ids[PROCESS_GETINFO_NR_PROC_MAX];
+	pthread_attr_t attr;
+	pthread_t th;
+	void *buf;
+	int i;
+
+	if (setgroups(0, NULL) || setgid(NOBODY) || setuid(NOBODY)) {
+		snprintf(r->msg, sizeof(r->msg), "setuid: %s", strerror(errno));
+		r->rc = 1;
+		return;
+	}
+	pthread_attr_init(&attr);
+	pthread_attr_setstacksize(&attr, THREAD_STACK);
+	for (r->nr_threads = 1; r->nr_threads < MAX_THREADS; r->nr_threads++)
+		if (pthread_create(&th, &attr, idle_thread, NULL))
+			break;
+	buf = malloc(CALL_BUF);
+	if (!buf) {
+		r->rc = 1;
+		return;
+	}
+	for (i = 0; i < PROCESS_GETINFO_NR_PROC_MAX; i++)
+		ids[i] = getpid();
+	/* Ready: the prober starts its idle phase. */
+	*phase = -1;
+	while (*phase != 1)
+		pgi_sleep_ms(10);
+	while (*phase == 1) {
+		long long t = pgi_now_ns();
+		size_t sz = CALL_BUF;
+		long ret;
+
+		ret = sys_process_getinfo(PROCESS_GETINFO_NR_PROC_MAX, ids,
+					  PROCESS_GETINFO_THREADS, PROCESS_INFO_IDS,
+					  buf, &sz);
+		r->err_repeated = ret ? errno : 0;
+		r->sz_repeated = sz;
+		sz = CALL_BUF;
+		if (sys_process_getinfo(0, NULL, PROCESS_GETINFO_ALL | PROCESS_GETINFO_THREADS,
+					PROCESS_INFO_IDS, buf, &sz) && errno != E2BIG) {
+			snprintf(r->msg, sizeof(r->msg), "ALL|THREADS: %s", strerror(errno));
+			r->rc = 1;
+		}
+		t = pgi_now_ns() - t;
+		if (t > r->worst_call_ns)
+			r->worst_call_ns = t;
+		r->calls++;
+	}
+	free(buf);
+}
+
+/*
+ * A pid repeated PROCESS_GETINFO_NR_PROC_MAX times with THREADS, by an
+ * unprivileged process with as many threads as the guest allows, and
+ * ALL|THREADS, do not hold tasklist_lock long: the worst fork()+exit()
+ * latency of another process while they run stays within LATENCY_RATIO of
+ * its worst while they do not.  The repeated call fails with E2BIG and the
+ * exact size, or with EOVERFLOW when that size passes 4 GiB.
+ */
+TEST_F_TIMEOUT(bounds, repeated_ids_keep_fork_fast, 300)
+{
+	struct shared {
+		volatile int phase;
+		struct caller_report r;
+	} *sh;
+	long long worst[2] = { 0, 0 };
+	long samples[2] = { 0, 0 };
+	unsigned long long want;
+	pid_t pid;
+	int status;
+
+	sh = mmap(NULL, sizeof(*sh), PROT_READ | PROT_WRITE,
+		  MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, sh);
+	memset(sh, 0, sizeof(*sh));
+	pid = fork();
+	ASSERT_GE(pid, 0);
+	if (pid == 0) {
+		caller(&sh->phase, &sh->r);
+		sh->phase = 2;
+		_exit(0);
+	}
+	while (sh->phase == 0)
+		pgi_sleep_ms(10);
+	ASSERT_EQ(0, sh->r.rc) TH_LOG("%s", sh->r.msg);
+	ASSERT_GE(sh->r.nr_threads, MIN_THREADS);
+
+	/* Idle, then calling, PHASE_MS each; the prober runs in this process. */
+	sh->phase = 0;
+	{
+		pid_t timer = fork();
+
+		ASSERT_GE(timer, 0);
+		if (timer == 0) {
+			pgi_sleep_ms(PHASE_MS);
+			sh->phase = 1;
+			pgi_sleep_ms(PHASE_MS);
+			sh->phase = 2;
+			_exit(0);
+		}
+		probe(&sh->phase, worst, samples);
+		waitpid(timer, NULL, 0);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	ASSERT_EQ(0, sh->r.rc) TH_LOG("%s", sh->r.msg);
+	ksft_print_msg("%d threads, %ld call pairs (worst %.1f ms); worst fork+exit: idle %.2f ms (%ld), calling %.2f ms (%ld)\n",
+		       sh->r.nr_threads, sh->r.calls, sh->r.worst_call_ns / 1e6,
+		       worst[0] / 1e6, samples[0], worst[1] / 1e6, samples[1]);
+	ASSERT_GT(sh->r.calls, 0);
+	ASSERT_GT(samples[0], 0);
+	ASSERT_GT(samples[1], 0);
+	EXPECT_LE(worst[1], LATENCY_RATIO * worst[0]);
+
+	/* Every thread of the group once per id: exact size, or past 4 GiB. */
+	want = sizeof(struct process_info) +
+	       (unsigned long long)PROCESS_GETINFO_NR_PROC_MAX * sh->r.nr_threads *
+	       sizeof(struct procrec);
+	if (want > UINT32_MAX) {
+		EXPECT_EQ(EOVERFLOW, sh->r.err_repeated);
+	} else {
+		EXPECT_EQ(E2BIG, sh->r.err_repeated);
+		EXPECT_EQ(want, sh->r.sz_repeated);
+	}
+	munmap(sh, sizeof(*sh));
+}
+
+/* The same pid named twice with THREADS: each id gets the group, in order. */
+TEST_F(bounds, repeated_ids_are_answered_each)
+{
+	int cmd = -1, ids[5];
+	const struct procrec *rec;
+	pid_t kid;
+	size_t used;
+	void *buf;
+	int n = 0;
+
+	kid = pgi_spawn_blocked(&cmd, NULL, 3);
+	ASSERT_GT(kid, 0);
+	ids[0] = kid;
+	ids[1] = getpid();
+	ids[2] = kid;
+	ids[3] = -5;
+	ids[4] = kid;
+	buf = pgi_getinfo_alloc(5, ids, PROCESS_GETINFO_THREADS,
+				PROCESS_INFO_IDS | PROCESS_INFO_COMM, &used);
+	ASSERT_NE(NULL, buf);
+	for (rec = pgi_first_rec(buf); rec; rec = pgi_next_rec(buf, rec), n++) {
+		static const int want_index[] = { 0, 0, 0, 0, 1, 2, 2, 2, 2, 3, 4, 4, 4, 4 };
+
+		ASSERT_LT(n, (int)ARRAY_SIZE(want_index));
+		EXPECT_EQ(want_index[n], rec->input_index);
+		if (rec->input_index == 3) {
+			EXPECT_EQ(PROCREC_GONE, rec->status);
+			EXPECT_EQ(-5, rec->tid);
+		} else if (rec->input_index != 1) {
+			EXPECT_EQ(kid, rec->tgid);
+		}
+	}
+	EXPECT_EQ(14, n);
+	free(buf);
+	/* Without THREADS: one record per id, repeats included. */
+	buf = pgi_getinfo_alloc(5, ids, 0, PROCESS_INFO_IDS, &used);
+	ASSERT_NE(NULL, buf);
+	n = 0;
+	for (rec = pgi_first_rec(buf); rec; rec = pgi_next_rec(buf, rec), n++) {
+		EXPECT_EQ(n, rec->input_index);
+		EXPECT_EQ(ids[n], rec->tid);
+	}
+	EXPECT_EQ(5, n);
+	free(buf);
+	pgi_reap_child(kid, cmd);
+}
+
+/* ---- all_from_child_ns_costs_its_own_tasks ---- */
+
+/* A blocked child with @nr threads on small stacks; its pid. */
+static pid_t spawn_threads(int nr, int *cmd)
+{
+	int p[2], r[2], i;
+	pthread_attr_t attr;
+	pthread_t th;
+	pid_t pid;
+	char c;
+
+	if (pipe2(p, O_CLOEXEC) || pipe2(r, O_CLOEXEC))
+		return -1;
+	pid = fork();
+	if (pid == 0) {
+		close(p[1]);
+		close(r[0]);
+		pthread_attr_init(&attr);
+		pthread_attr_setstacksize(&attr, THREAD_STACK);
+		for (i = 0; i < nr; i++)
+			if (pthread_create(&th, &attr, idle_thread, NULL))
+				_exit(1);
+		if (write(r[1], "r", 1) != 1)
+			_exit(1);
+		while (read(p[0], &c, 1) < 0 && errno == EINTR)
+			;
+		_exit(0);
+	}
+	close(p[0]);
+	close(r[1]);
+	*cmd = p[1];
+	if (pid < 0 || read(r[0], &c, 1) != 1)
+		pid = -1;
+	close(r[0]);
+	return pid;
+}
+
+/* The median time of NS_RUNS calls of ALL|THREADS with IDS; the records of the last. */
+static long long time_all(int *nr_recs)
+{
+	long long t[NS_RUNS];
+	size_t sz, cap = 1 << 22;
+	void *buf = malloc(cap);
+	int i;
+
+	if (!buf)
+		return -1;
+	for (i = 0; i < NS_RUNS; i++) {
+		long long t0 = pgi_now_ns();
+
+		sz = cap;
+		if (sys_process_getinfo(0, NULL, PROCESS_GETINFO_ALL | PROCESS_GETINFO_THREADS,
+					PROCESS_INFO_IDS, buf, &sz)) {
+			free(buf);
+			return -1;
+		}
+		t[i] = pgi_now_ns() - t0;
+	}
+	*nr_recs = ((struct process_info *)buf)->nr_procrecs;
+	free(buf);
+	for (i = 1; i < NS_RUNS; i++) {	/* insertion sort */
+		long long v = t[i];
+		int j = i;
+
+		for (; j > 0 && t[j - 1] > v; j--)
+			t[j] = t[j - 1];
+		t[j] = v;
+	}
+	return t[NS_RUNS / 2];
+}
+
+/*
+ * With HOST_TASKS extra tasks on the host, ALL|THREADS from a new pid
+ * namespace holding NS_TASKS tasks lists those and takes under a tenth of
+ * the time of the same call from the initial namespace.
+ */
+TEST_F_TIMEOUT(bounds, all_from_child_ns_costs_its_own_tasks, 900)
+{
+	struct {
+		long long ns_time;
+		int nr_recs;
+		int ok;
+	} *sh;
+	int cmd = -1, host_recs = 0, status;
+	long long host_time, t0 = pgi_now_ms();
+	pid_t many, init;
+
+	many = spawn_threads(HOST_TASKS, &cmd);
+	ASSERT_GT(many, 0);
+	ksft_print_msg("%d threads started in %lld ms\n", HOST_TASKS, pgi_now_ms() - t0);
+	host_time = time_all(&host_recs);
+	ASSERT_GT(host_time, 0);
+	ASSERT_GT(host_recs, HOST_TASKS);
+
+	sh = mmap(NULL, sizeof(*sh), PROT_READ | PROT_WRITE,
+		  MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, sh);
+	ASSERT_EQ(0, unshare(CLONE_NEWPID));
+	init = fork();
+	ASSERT_GE(init, 0);
+	if (init == 0) {
+		/* pid 1 of the new namespace, and two blocked children. */
+		int c1 = -1, c2 = -1;
+		pid_t k1 = pgi_spawn_blocked(&c1, NULL, 0);
+		pid_t k2 = pgi_spawn_blocked(&c2, NULL, 0);
+
+		sh->ns_time = time_all(&sh->nr_recs);
+		sh->ok = getpid() == 1 && k1 > 0 && k2 > 0;
+		pgi_reap_child(k1, c1);
+		pgi_reap_child(k2, c2);
+		_exit(0);
+	}
+	ASSERT_EQ(init, waitpid(init, &status, 0));
+	pgi_reap_child(many, cmd);
+	ASSERT_TRUE(sh->ok);
+	ksft_print_msg("ALL|THREADS, IDS: %d records in %.3f ms from the initial pid namespace, %d in %.3f ms from a child namespace\n",
+		       host_recs, host_time / 1e6, sh->nr_recs, sh->ns_time / 1e6);
+	EXPECT_EQ(NS_TASKS, sh->nr_recs);
+	ASSERT_GT(sh->ns_time, 0);
+	EXPECT_LT(sh->ns_time * NS_RATIO, host_time);
+	munmap(sh, sizeof(*sh));
+}
+
+/* ---- long_names_as_maps_prints_them ---- */
+
+/* The names a child maps, and the child. */
+struct long_files {
+	char rel[NR_LONG][FILE_NAME_MAX + 1];	/* file names in the deepest dirs */
+	int level[NR_LONG];			/* depth of each */
+	size_t len[NR_LONG];			/* full path lengths */
+	bool unlink_after_map[NR_LONG];
+};
+
+/* Opens directory level @d under @base by relative steps. */
+static int open_level(const char *base, int d)
+{
+	char name[DIR_NAME_LEN + 1];
+	int fd = open(base, O_RDONLY | O_DIRECTORY | O_CLOEXEC), i;
+
+	for (i = 0; fd >= 0 && i < d; i++) {
+		int next;
+
+		dir_name(name, i);
+		next = openat(fd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		close(fd);
+		fd = next;
+	}
+	return fd;
+}
+
+/* The name field of each line of /proc/@pid/maps, in order; the count. */
+static int maps_names(pid_t pid, char ***names)
+{
+	char path[64], *text, *line, *save = NULL;
+	int n = 0, cap = 0;
+
+	snprintf(path, sizeof(path), "/proc/%d/maps", pid);
+	text = pgi_read_file(path, 16 << 20);
+	if (!text)
+		return -1;
+	*names = NULL;
+	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		char *p = line;
+		int field;
+
+		/* address perms offset dev inode, then padding, then the name */
+		for (field = 0; field < 5 && p; field++) {
+			p = strchr(p, ' ');
+			if (p)
+				p++;
+		}
+		while (p && *p == ' ')
+			p++;
+		if (n == cap) {
+			cap = cap ? cap * 2 : 64;
+			*names = realloc(*names, cap * sizeof(**names));
+		}
+		(*names)[n++] = strdup(p ? p : "");
+	}
+	free(text);
+	return n;
+}
+
+/* The child: maps each file, unlinking those it should, then blocks. */
+static void map_long_files(const char *base, const struct long_files *lf, int ready)
+{
+	int i;
+
+	for (i = 0; i < NR_LONG; i++) {
+		int dir = open_level(base, lf->level[i]);
+		int fd = dir >= 0 ? openat(dir, lf->rel[i], O_RDONLY | O_CLOEXEC) : -1;
+
+		if (fd < 0 || mmap(NULL, 4096, PROT_READ, MAP_PRIVATE, fd, 0) == MAP_FAILED)
+			_exit(1);
+		if (lf->unlink_after_map[i] && unlinkat(dir, lf->rel[i], 0))
+			_exit(1);
+		close(fd);
+		close(dir);
+	}
+	if (write(ready, "r", 1) != 1)
+		_exit(1);
+	for (;;)
+		pause();
+}
+
+/*
+ * Files whose paths are PATH_MAX - 1, PATH_MAX and PATH_MAX + 1 bytes long,
+ * one of 5,029 bytes, and one of 5,029 bytes unlinked after it is mapped:
+ * MEMORY_MAP returns every name as /proc/PID/maps prints it, and a snapshot
+ * of every process's map succeeds.
+ */
+TEST_F(bounds, long_names_as_maps_prints_them)
+{
+	static const size_t lens[NR_LONG] = { PATH_MAX - 1, PATH_MAX, PATH_MAX + 1, 5029, 5029 };
+	char name[DIR_NAME_LEN + 1], rb[PATH_MAX];
+	struct long_files lf;
+	const struct procrec *rec;
+	const struct procrec_vma *v;
+	char **names = NULL;
+	int p[2], i, n, found = 0, dfd;
+	size_t base_len, used;
+	pid_t kid;
+	void *buf;
+	char c;
+
+	snprintf(self->base, sizeof(self->base), "/tmp/pgi-long-%d", getpid());
+	ASSERT_EQ(0, mkdir(self->base, 0755));
+	ASSERT_NE(NULL, realpath(self->base, rb));
+	base_len = strlen(rb);
+	/* Enough levels for the longest name. */
+	self->depth = (5029 - base_len - 1 - 1) / (DIR_NAME_LEN + 1);
+	dfd = open(self->base, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	ASSERT_GE(dfd, 0);
+	for (i = 0; i < self->depth; i++) {
+		int next;
+
+		dir_name(name, i);
+		ASSERT_EQ(0, mkdirat(dfd, name, 0755));
+		next = openat(dfd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		close(dfd);
+		dfd = next;
+		ASSERT_GE(dfd, 0);
+	}
+	close(dfd);
+
+	memset(&lf, 0, sizeof(lf));
+	for (i = 0; i < NR_LONG; i++) {
+		/* The shallowest level whose file name can make the length. */
+		int d;
+		size_t f = 0;
+
+		for (d = 0; d <= self->depth; d++) {
+			size_t dirs = base_len + (size_t)d * (DIR_NAME_LEN + 1);
+
+			if (lens[i] > dirs + 1 && lens[i] - dirs - 1 <= FILE_NAME_MAX) {
+				f = lens[i] - dirs - 1;
+				break;
+			}
+		}
+		ASSERT_LE(d, self->depth);
+		lf.level[i] = d;
+		lf.len[i] = lens[i];
+		memset(lf.rel[i], 'f', f);
+		lf.rel[i][0] = '0' + i;
+		lf.rel[i][f] = '\0';
+		lf.unlink_after_map[i] = i == NR_LONG - 1;
+		dfd = open_level(self->base, d);
+		ASSERT_GE(dfd, 0);
+		n = openat(dfd, lf.rel[i], O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+		ASSERT_GE(n, 0);
+		ASSERT_EQ(0, ftruncate(n, 4096));
+		close(n);
+		close(dfd);
+	}
+
+	ASSERT_EQ(0, pipe2(p, O_CLOEXEC));
+	kid = fork();
+	ASSERT_GE(kid, 0);
+	if (kid == 0)
+		map_long_files(self->base, &lf, p[1]);
+	close(p[1]);
+	ASSERT_EQ(1, read(p[0], &c, 1));
+	close(p[0]);
+
+	buf = pgi_getinfo_alloc(1, &kid, 0, PROCESS_INFO_MEMORY_MAP, &used);
+	ASSERT_NE(NULL, buf) TH_LOG("MEMORY_MAP: %s", strerror(errno));
+	n = maps_names(kid, &names);
+	ASSERT_GT(n, 0);
+	rec = pgi_first_rec(buf);
+	ASSERT_NE(NULL, rec);
+	ASSERT_EQ((unsigned int)n, rec->nr_vmas);
+	v = rec->first_vma_offset ? (const void *)((const char *)buf + rec->first_vma_offset) : NULL;
+	for (i = 0; i < n && v; i++) {
+		const char *got = v->backing_file_name_offset ?
+				  (const char *)buf + v->backing_file_name_offset : "";
+		size_t j;
+
+		EXPECT_STREQ(names[i], got);
+		for (j = 0; j < NR_LONG; j++)
+			if (strlen(got) == lf.len[j] + (lf.unlink_after_map[j] ? 10 : 0))
+				found++;
+		v = v->next_procrec_vma_offset ?
+		    (const void *)((const char *)buf + v->next_procrec_vma_offset) : NULL;
+	}
+	EXPECT_EQ(n, i);
+	/* Each long file is found once (the unlinked one with " (deleted)"). */
+	EXPECT_EQ(NR_LONG, found);
+	free(buf);
+	for (i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+
+	/* A snapshot of every map on the system succeeds with it in. */
+	buf = pgi_getinfo_alloc(0, NULL, PROCESS_GETINFO_ALL, PROCESS_INFO_MEMORY_MAP, &used);
+	EXPECT_NE(NULL, buf) TH_LOG("ALL|MEMORY_MAP: %s", strerror(errno));
+	free(buf);
+	pgi_reap_child(kid, -1);
+}
+
+TEST_HARNESS_MAIN
