@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: MIT OR Apache-2.0
 
 //! Writing well-formed buffers, in the layout the kernel uses.
 //!
@@ -10,58 +10,13 @@
 use std::collections::HashMap;
 use std::fmt;
 
-use crate::flags::{InfoFlags, Mask, Status};
-use crate::record::{Creds, Ids, Meminfo, Prio, State, VmCounters, Vma};
+use crate::flags::{InfoFlags, Mask};
+use crate::parse::{Record, Vmas};
+use crate::record::{Ids, Meminfo};
 use crate::uapi::{
     ProcRec, ProcRecVma, ProcessInfo, PROCESS_INFO_SIZE_VER0, PROCREC_SIZE_VER0,
     PROCREC_VMA_SIZE_VER0,
 };
-
-/// The facts of one record to encode. The record's mask is the set of facts that are `Some`.
-#[derive(Debug, Clone, Default)]
-pub struct RecordIn<'s> {
-    /// `GONE`, `NOACCESS`.
-    pub status: Status,
-    /// Index into the requested ids, -1 under ALL.
-    pub input_index: i32,
-    /// The `tid` field when `ids` is `None` (the requested id of a GONE record).
-    pub raw_tid: i32,
-    /// `IDS`.
-    pub ids: Option<Ids>,
-    /// `STATUS`.
-    pub state: Option<State>,
-    /// `OOM_SCORE_ADJ`.
-    pub oom_score_adj: Option<i32>,
-    /// `CREDS`.
-    pub creds: Option<Creds>,
-    /// `PRIO`.
-    pub prio: Option<Prio>,
-    /// `COMM`, without a NUL.
-    pub comm: Option<&'s [u8]>,
-    /// `VM_COUNTERS`.
-    pub vm: Option<VmCounters>,
-    /// `VM_SEQ`.
-    pub vm_seq: Option<u64>,
-    /// `MEMORY_MAP`, in address order.
-    pub vmas: Option<&'s [Vma<'s>]>,
-}
-
-impl RecordIn<'_> {
-    /// The mask the record will carry.
-    pub fn mask(&self) -> Mask {
-        let mut m = Mask::empty();
-        m.set(Mask::IDS, self.ids.is_some());
-        m.set(Mask::STATUS, self.state.is_some());
-        m.set(Mask::OOM_SCORE_ADJ, self.oom_score_adj.is_some());
-        m.set(Mask::CREDS, self.creds.is_some());
-        m.set(Mask::PRIO, self.prio.is_some());
-        m.set(Mask::COMM, self.comm.is_some());
-        m.set(Mask::VM_COUNTERS, self.vm.is_some());
-        m.set(Mask::VM_SEQ, self.vm_seq.is_some());
-        m.set(Mask::MEMORY_MAP, self.vmas.is_some());
-        m
-    }
-}
 
 /// Why a record cannot be encoded.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -74,6 +29,8 @@ pub enum EncodeError {
     Mask(Mask),
     /// VMAs are empty or out of address order.
     VmaOrder,
+    /// The input index does not fit the `__s32` field.
+    InputIndex(usize),
 }
 
 impl fmt::Display for EncodeError {
@@ -83,6 +40,7 @@ impl fmt::Display for EncodeError {
             EncodeError::Nul => write!(f, "string with a NUL byte"),
             EncodeError::Mask(m) => write!(f, "record facts {m:?} not requested"),
             EncodeError::VmaOrder => write!(f, "VMAs empty or out of order"),
+            EncodeError::InputIndex(i) => write!(f, "input index {i} beyond i32"),
         }
     }
 }
@@ -153,9 +111,10 @@ impl Builder {
         self.header.flags = flags.bits();
     }
 
-    /// Appends one record; on error the buffer is unchanged.
-    pub fn push(&mut self, r: &RecordIn<'_>) -> Result<(), EncodeError> {
-        let mask = r.mask();
+    /// Appends one record: its facts that are `Some` (see [`Record`]); on error the buffer is
+    /// unchanged.
+    pub fn push(&mut self, r: &Record<'_>) -> Result<(), EncodeError> {
+        let mask = r.facts();
         if !Mask::from_bits_retain(self.header.mask).contains(mask) {
             return Err(EncodeError::Mask(mask));
         }
@@ -167,7 +126,11 @@ impl Builder {
         res
     }
 
-    fn push_inner(&mut self, r: &RecordIn<'_>, mask: Mask) -> Result<(), EncodeError> {
+    fn push_inner(&mut self, r: &Record<'_>, mask: Mask) -> Result<(), EncodeError> {
+        let input_index = match r.input_index {
+            None => -1,
+            Some(i) => i32::try_from(i).map_err(|_| EncodeError::InputIndex(i))?,
+        };
         align8(&mut self.buf);
         let at = self.buf.len();
         let at32 = off32(at)?;
@@ -183,7 +146,7 @@ impl Builder {
             size: PROCREC_SIZE_VER0 as u32,
             mask: mask.bits(),
             status: r.status.bits(),
-            input_index: r.input_index,
+            input_index,
             tid: ids.tid,
             tgid: ids.tgid,
             ppid: ids.ppid,
@@ -198,8 +161,8 @@ impl Builder {
             gid_fs: creds.gid.fs,
             prio: prio.prio,
             nice: prio.nice,
-            policy: prio.policy,
-            state: r.state.map_or(0, |s| s.0),
+            policy: prio.policy.to_raw(),
+            state: r.state.map_or(0, |s| s.as_byte()),
             rss_anon_kb: vm.rss_anon_kb,
             rss_file_kb: vm.rss_file_kb,
             rss_shmem_kb: vm.rss_shmem_kb,
@@ -211,7 +174,7 @@ impl Builder {
         if let Some(comm) = r.comm {
             rec.comm_offset = push_str(&mut self.buf, comm)?;
         }
-        if let Some(vmas) = r.vmas {
+        if let Some(vmas) = r.memory_map {
             let (first, nr) = self.push_vmas(vmas)?;
             rec.first_vma_offset = first;
             rec.nr_vmas = nr;
@@ -232,11 +195,11 @@ impl Builder {
         Ok(())
     }
 
-    fn push_vmas(&mut self, vmas: &[Vma<'_>]) -> Result<(u32, u32), EncodeError> {
-        let mut names: HashMap<&[u8], u32> = HashMap::new();
+    fn push_vmas(&mut self, vmas: Vmas<'_>) -> Result<(u32, u32), EncodeError> {
+        let mut names: HashMap<Vec<u8>, u32> = HashMap::new();
         let mut first = 0;
         let mut prev: Option<(usize, u64)> = None;
-        for v in vmas {
+        for v in vmas.iter() {
             if v.start >= v.end || prev.is_some_and(|(_, end)| v.start < end) {
                 return Err(EncodeError::VmaOrder);
             }
@@ -246,7 +209,7 @@ impl Builder {
                     Some(&o) => o,
                     None => {
                         let o = push_str(&mut self.buf, n)?;
-                        names.insert(n, o);
+                        names.insert(n.to_vec(), o);
                         o
                     }
                 },
@@ -303,8 +266,9 @@ impl Builder {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::flags::{Prot, VmaFlags};
+    use crate::flags::{Prot, Status, VmaFlags};
     use crate::parse::Info;
+    use crate::record::Vma;
 
     #[test]
     fn roundtrip_one_record() {
@@ -330,25 +294,21 @@ mod tests {
             mem_total_kb: 42,
             ..Default::default()
         });
-        let r = RecordIn {
-            input_index: 3,
-            ids: Some(Ids {
-                tid: 7,
-                tgid: 7,
-                ppid: 1,
-            }),
-            comm: Some(b"init"),
-            vmas: Some(&vmas),
-            ..Default::default()
-        };
+        let mut r = Record::default();
+        r.input_index = Some(3);
+        r.ids = Some(Ids {
+            tid: 7,
+            tgid: 7,
+            ppid: 1,
+        });
+        r.comm = Some(b"init");
+        r.memory_map = Some(Vmas::from_slice(&vmas));
         b.push(&r).unwrap();
-        b.push(&RecordIn {
-            status: Status::GONE,
-            raw_tid: 99,
-            input_index: 4,
-            ..Default::default()
-        })
-        .unwrap();
+        let mut gone = Record::default();
+        gone.status = Status::GONE;
+        gone.raw_tid = 99;
+        gone.input_index = Some(4);
+        b.push(&gone).unwrap();
         let buf = b.finish();
         let info = Info::parse(&buf).unwrap();
         assert_eq!(info.meminfo().unwrap().mem_total_kb, 42);
@@ -368,27 +328,24 @@ mod tests {
     #[test]
     fn rejects_bad_input() {
         let mut b = Builder::new(Mask::IDS, Mask::all());
-        let comm = RecordIn {
-            comm: Some(b"x"),
-            ..Default::default()
-        };
+        let mut comm = Record::default();
+        comm.comm = Some(b"x");
         assert!(matches!(b.push(&comm), Err(EncodeError::Mask(_))));
         let mut b = Builder::new(Mask::all(), Mask::all());
-        let nul = RecordIn {
-            comm: Some(b"a\0b"),
-            ..Default::default()
-        };
+        let mut nul = Record::default();
+        nul.comm = Some(b"a\0b");
         assert_eq!(b.push(&nul), Err(EncodeError::Nul));
         let bad = [Vma {
             start: 2,
             end: 1,
             ..Default::default()
         }];
-        let r = RecordIn {
-            vmas: Some(&bad),
-            ..Default::default()
-        };
+        let mut r = Record::default();
+        r.memory_map = Some(Vmas::from_slice(&bad));
         assert_eq!(b.push(&r), Err(EncodeError::VmaOrder));
+        let mut far = Record::default();
+        far.input_index = Some(usize::MAX);
+        assert_eq!(b.push(&far), Err(EncodeError::InputIndex(usize::MAX)));
         assert!(b.is_empty());
         assert!(Info::parse(&b.finish()).unwrap().is_empty());
     }

@@ -1,7 +1,10 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: MIT OR Apache-2.0
 
 //! Typed bit sets: the facts ([`Mask`]), the selection flags ([`Flags`]), a record's
 //! [`Status`], the header's [`InfoFlags`], and a VMA's [`Prot`] and [`VmaFlags`].
+
+use std::fmt;
+use std::str::FromStr;
 
 use crate::uapi;
 
@@ -12,7 +15,8 @@ bitflags::bitflags! {
     /// use process_getinfo::Mask;
     /// let m = Mask::IDS | Mask::COMM;
     /// assert!(m.contains(Mask::IDS));
-    /// assert_eq!(Mask::parse_list("ids,comm").unwrap(), m);
+    /// assert_eq!("ids,comm".parse::<Mask>().unwrap(), m);
+    /// assert!("ids,bogus".parse::<Mask>().is_err());
     /// ```
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
     pub struct Mask: u64 {
@@ -43,6 +47,12 @@ impl Mask {
     /// The facts that live in records (every bit but [`Mask::MEMINFO`]).
     pub const RECORD: Mask = Mask::all().difference(Mask::MEMINFO);
 
+    /// The facts that do not apply to a process without memory (a kernel thread, an exited
+    /// process): the kernel leaves them out of such a record without `NOACCESS`.
+    pub const NEEDS_MM: Mask = Mask::VM_COUNTERS
+        .union(Mask::VM_SEQ)
+        .union(Mask::MEMORY_MAP);
+
     /// Parses one fact name, case-insensitively: `meminfo`, `ids`, `status`,
     /// `oom_score_adj`, `creds`, `prio`, `comm`, `vm_counters`, `vm_seq`, `memory_map`
     /// (`-` may stand for `_`), or `all`.
@@ -54,14 +64,47 @@ impl Mask {
         Mask::from_name(&n)
     }
 
-    /// Parses a comma-separated list of fact names (see [`Mask::parse_name`]).
-    pub fn parse_list(list: &str) -> Result<Mask, String> {
+    /// The lowercase names of the known facts in this mask, in bit order.
+    pub fn names(self) -> impl Iterator<Item = String> {
+        self.iter_names().map(|(n, _)| n.to_ascii_lowercase())
+    }
+}
+
+/// The error of [`Mask::from_str`]: a name that is no fact.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParseMaskError {
+    name: String,
+}
+
+impl ParseMaskError {
+    /// The name that is no fact.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+}
+
+impl fmt::Display for ParseMaskError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "unknown fact {:?}", self.name)
+    }
+}
+
+impl std::error::Error for ParseMaskError {}
+
+impl FromStr for Mask {
+    type Err = ParseMaskError;
+
+    /// Parses a comma-separated list of fact names (see [`Mask::parse_name`]); an empty list
+    /// is the empty mask.
+    fn from_str(list: &str) -> Result<Mask, ParseMaskError> {
         list.split(',')
             .filter(|s| !s.trim().is_empty())
             .try_fold(Mask::empty(), |m, s| {
                 Mask::parse_name(s)
                     .map(|b| m | b)
-                    .ok_or_else(|| format!("unknown fact {s:?}"))
+                    .ok_or_else(|| ParseMaskError {
+                        name: s.trim().to_string(),
+                    })
             })
     }
 }
@@ -140,8 +183,14 @@ mod tests {
         assert_eq!(Mask::parse_name("Memory_Map"), Some(Mask::MEMORY_MAP));
         assert_eq!(Mask::parse_name("all"), Some(Mask::all()));
         assert_eq!(Mask::parse_name("bogus"), None);
-        assert!(Mask::parse_list("ids,bogus").is_err());
-        assert_eq!(Mask::parse_list("").unwrap(), Mask::empty());
+        let e = "ids,bogus".parse::<Mask>().unwrap_err();
+        assert_eq!(e.name(), "bogus");
+        assert_eq!(e.to_string(), "unknown fact \"bogus\"");
+        assert_eq!("".parse::<Mask>().unwrap(), Mask::empty());
+        assert_eq!(
+            (Mask::IDS | Mask::VM_SEQ).names().collect::<Vec<_>>(),
+            ["ids", "vm_seq"]
+        );
     }
 
     #[test]

@@ -1,6 +1,9 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: MIT OR Apache-2.0
 
 //! The typed facts of a record, as the parser returns them and the encoder takes them.
+//!
+//! With the `serde` feature they implement `Serialize` and `Deserialize`; see the `serialization` module
+//! for the representation.
 
 use std::borrow::Cow;
 use std::fmt;
@@ -8,6 +11,7 @@ use std::fmt;
 use crate::flags::{Prot, VmaFlags};
 
 /// `PROCESS_INFO_IDS`: ids in the caller's pid namespace.
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, PartialOrd, Ord)]
 pub struct Ids {
     /// The thread id (the pid for a thread group leader).
@@ -19,6 +23,7 @@ pub struct Ids {
 }
 
 /// Four ids of one kind, as a `Uid:` or `Gid:` line of /proc/PID/status.
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub struct IdSet {
     /// Real.
@@ -33,6 +38,7 @@ pub struct IdSet {
 
 /// `PROCESS_INFO_CREDS`: mapped into the caller's user namespace (the overflow id when
 /// unmapped).
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub struct Creds {
     /// The uids.
@@ -43,48 +49,172 @@ pub struct Creds {
 
 /// `PROCESS_INFO_PRIO`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Prio {
-    /// Field 18 (`priority`) of /proc/PID/stat.
+    /// Field 18 (`priority`) of /proc/PID/stat: 0..39 for normal tasks (nice + 20), -2..-100
+    /// for real-time ones (-1 - rt_priority), -101 for deadline tasks.
     pub prio: i32,
     /// Field 19 (`nice`) of /proc/PID/stat.
     pub nice: i32,
-    /// The scheduling policy, `SCHED_*` (field 41 of /proc/PID/stat).
-    pub policy: u32,
+    /// The scheduling policy (field 41 of /proc/PID/stat).
+    pub policy: Policy,
 }
 
 impl Prio {
-    /// The policy as `ps -o cls` shows it: TS, FF, RR, B, IDL, DLN, or `?`.
-    pub fn policy_name(&self) -> &'static str {
-        match self.policy {
-            0 => "TS",
-            1 => "FF",
-            2 => "RR",
-            3 => "B",
-            5 => "IDL",
-            6 => "DLN",
-            _ => "?",
+    /// `ps -o pri`: 39 minus the priority, so that larger is more important (19 for nice 0,
+    /// 139 for SCHED_FIFO 99), as procps computes it.
+    pub fn ps_pri(&self) -> i64 {
+        39 - i64::from(self.prio)
+    }
+
+    /// `ps -o ni`: the nice value, or `None` where procps prints `-` (a policy other than
+    /// SCHED_OTHER and SCHED_BATCH, whose tasks nice does not weigh).
+    pub fn ps_nice(&self) -> Option<i32> {
+        matches!(self.policy, Policy::Other | Policy::Batch).then_some(self.nice)
+    }
+}
+
+/// A scheduling policy (`SCHED_*`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum Policy {
+    /// `SCHED_OTHER` (`SCHED_NORMAL`): the default time-sharing policy.
+    #[default]
+    Other,
+    /// `SCHED_FIFO`: real-time, first in first out.
+    Fifo,
+    /// `SCHED_RR`: real-time, round robin.
+    RoundRobin,
+    /// `SCHED_BATCH`: time-sharing for batch work.
+    Batch,
+    /// `SCHED_IDLE`: only when nothing else runs.
+    Idle,
+    /// `SCHED_DEADLINE`: earliest deadline first.
+    Deadline,
+    /// A value this crate does not know (e.g. a policy newer than it).
+    Unknown(u32),
+}
+
+impl Policy {
+    /// The policy of a `SCHED_*` value.
+    pub fn from_raw(raw: u32) -> Policy {
+        match i32::try_from(raw) {
+            Ok(libc::SCHED_OTHER) => Policy::Other,
+            Ok(libc::SCHED_FIFO) => Policy::Fifo,
+            Ok(libc::SCHED_RR) => Policy::RoundRobin,
+            Ok(libc::SCHED_BATCH) => Policy::Batch,
+            Ok(libc::SCHED_IDLE) => Policy::Idle,
+            Ok(libc::SCHED_DEADLINE) => Policy::Deadline,
+            _ => Policy::Unknown(raw),
+        }
+    }
+
+    /// The `SCHED_*` value.
+    pub fn to_raw(self) -> u32 {
+        let raw = match self {
+            Policy::Other => libc::SCHED_OTHER,
+            Policy::Fifo => libc::SCHED_FIFO,
+            Policy::RoundRobin => libc::SCHED_RR,
+            Policy::Batch => libc::SCHED_BATCH,
+            Policy::Idle => libc::SCHED_IDLE,
+            Policy::Deadline => libc::SCHED_DEADLINE,
+            Policy::Unknown(raw) => return raw,
+        };
+        raw.unsigned_abs()
+    }
+
+    /// The policy as `ps -o cls` shows it: TS, FF, RR, B, IDL, DLN, or `#N` for another value.
+    pub fn ps_class(self) -> Cow<'static, str> {
+        match self {
+            Policy::Other => "TS".into(),
+            Policy::Fifo => "FF".into(),
+            Policy::RoundRobin => "RR".into(),
+            Policy::Batch => "B".into(),
+            Policy::Idle => "IDL".into(),
+            Policy::Deadline => "DLN".into(),
+            Policy::Unknown(raw) => format!("#{raw}").into(),
         }
     }
 }
 
-/// `PROCESS_INFO_STATUS`: the one-letter state of /proc/PID/stat (R, S, D, T, t, X, Z, P, I).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
-pub struct State(pub u8);
+/// `PROCESS_INFO_STATUS`: the one-letter state of /proc/PID/stat.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum State {
+    /// `R`: running or runnable.
+    Running,
+    /// `S`: interruptible sleep.
+    Sleeping,
+    /// `D`: uninterruptible sleep.
+    DiskSleep,
+    /// `T`: stopped by a signal.
+    Stopped,
+    /// `t`: stopped by a tracer.
+    TracingStop,
+    /// `X`: dead.
+    Dead,
+    /// `Z`: zombie, exited and not yet reaped.
+    Zombie,
+    /// `P`: parked (a kernel thread).
+    Parked,
+    /// `I`: idle (a kernel thread).
+    Idle,
+    /// A letter this crate does not know.
+    Unknown(u8),
+}
 
 impl State {
-    /// The letter.
+    /// The state of a letter of /proc/PID/stat.
+    pub fn from_byte(b: u8) -> State {
+        match b {
+            b'R' => State::Running,
+            b'S' => State::Sleeping,
+            b'D' => State::DiskSleep,
+            b'T' => State::Stopped,
+            b't' => State::TracingStop,
+            b'X' => State::Dead,
+            b'Z' => State::Zombie,
+            b'P' => State::Parked,
+            b'I' => State::Idle,
+            other => State::Unknown(other),
+        }
+    }
+
+    /// The letter, as a byte.
+    pub fn as_byte(self) -> u8 {
+        match self {
+            State::Running => b'R',
+            State::Sleeping => b'S',
+            State::DiskSleep => b'D',
+            State::Stopped => b'T',
+            State::TracingStop => b't',
+            State::Dead => b'X',
+            State::Zombie => b'Z',
+            State::Parked => b'P',
+            State::Idle => b'I',
+            State::Unknown(b) => b,
+        }
+    }
+
+    /// The letter (an unknown byte as the `char` of the same value).
     pub fn as_char(self) -> char {
-        char::from(self.0)
+        char::from(self.as_byte())
     }
 }
 
 impl fmt::Display for State {
+    /// The letter; an unknown byte that is not a printable ASCII character as `?`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.as_char())
+        let b = self.as_byte();
+        let c = if b.is_ascii_graphic() {
+            char::from(b)
+        } else {
+            '?'
+        };
+        write!(f, "{c}")
     }
 }
 
 /// `PROCESS_INFO_VM_COUNTERS`, in KiB, as /proc/PID/status shows them.
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub struct VmCounters {
     /// `RssAnon`.
@@ -109,6 +239,7 @@ impl VmCounters {
 }
 
 /// `PROCESS_INFO_MEMINFO`: the header's system memory counters, in KiB, as /proc/meminfo.
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub struct Meminfo {
     /// `MemTotal`.
@@ -272,13 +403,36 @@ mod tests {
             swap_kb: 0,
         };
         assert_eq!(c.rss_kb(), 7);
-        assert_eq!(
-            Prio {
-                policy: 1,
-                ..Default::default()
-            }
-            .policy_name(),
-            "FF"
-        );
+    }
+
+    #[test]
+    fn policies_and_states() {
+        for raw in 0..9 {
+            assert_eq!(Policy::from_raw(raw).to_raw(), raw);
+        }
+        assert_eq!(Policy::from_raw(libc::SCHED_FIFO as u32), Policy::Fifo);
+        assert_eq!(Policy::from_raw(7), Policy::Unknown(7));
+        assert_eq!(Policy::Fifo.ps_class(), "FF");
+        assert_eq!(Policy::Unknown(7).ps_class(), "#7");
+        for b in 0..=255u8 {
+            assert_eq!(State::from_byte(b).as_byte(), b);
+        }
+        assert_eq!(State::from_byte(b'Z'), State::Zombie);
+        assert_eq!(State::Unknown(0x1b).to_string(), "?");
+        // procps's pri: 39 - priority; its ni: `-` for real-time policies.
+        let fifo99 = Prio {
+            prio: -100,
+            nice: 0,
+            policy: Policy::Fifo,
+        };
+        assert_eq!(fifo99.ps_pri(), 139);
+        assert_eq!(fifo99.ps_nice(), None);
+        let normal = Prio {
+            prio: 20,
+            nice: 0,
+            policy: Policy::Other,
+        };
+        assert_eq!(normal.ps_pri(), 19);
+        assert_eq!(normal.ps_nice(), Some(0));
     }
 }

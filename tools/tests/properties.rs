@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: MIT OR Apache-2.0
 
 //! Property tests on generated well-formed buffers (seeded, deterministic): the parser reads
 //! back exactly what the generator wrote, whatever the layout, and the crate's encoder writes
@@ -8,11 +8,11 @@
 mod common;
 
 use common::{check_strings, gen_model, layout, read_back, GBuf, GRec, Rng};
-use process_getinfo::encode::{Builder, RecordIn};
+use process_getinfo::encode::Builder;
 use std::mem::offset_of;
 
 use process_getinfo::uapi::ProcRec;
-use process_getinfo::{Info, InfoFlags, Item, Mask, ParseError, State, Status, Vma};
+use process_getinfo::{Info, InfoFlags, Item, Mask, ParseError, Record, State, Status, Vma, Vmas};
 
 const CASES: u64 = 1500;
 
@@ -66,21 +66,20 @@ fn encode(model: &GBuf) -> Vec<u8> {
                 })
                 .collect()
         });
-        b.push(&RecordIn {
-            status: Status::from_bits_retain(r.status),
-            input_index: r.input_index,
-            raw_tid: r.tid,
-            ids: r.ids,
-            state: r.state.map(State),
-            oom_score_adj: r.oom,
-            creds: r.creds,
-            prio: r.prio,
-            comm: r.comm.as_deref(),
-            vm: r.vm,
-            vm_seq: r.vm_seq,
-            vmas: vmas.as_deref(),
-        })
-        .unwrap();
+        let mut rec = Record::default();
+        rec.status = Status::from_bits_retain(r.status);
+        rec.input_index = usize::try_from(r.input_index).ok();
+        rec.raw_tid = r.tid;
+        rec.ids = r.ids;
+        rec.state = r.state.map(State::from_byte);
+        rec.oom_score_adj = r.oom;
+        rec.creds = r.creds;
+        rec.prio = r.prio;
+        rec.comm = r.comm.as_deref();
+        rec.vm = r.vm;
+        rec.vm_seq = r.vm_seq;
+        rec.memory_map = vmas.as_deref().map(Vmas::from_slice);
+        b.push(&rec).unwrap();
     }
     b.finish()
 }
@@ -254,10 +253,15 @@ fn corruptions_give_the_right_errors() {
         case(&|b| set_u32(b, first_vma + 56, 3)),
         Err(ParseError::String(..))
     ));
-    // Self-loop in the VMA chain.
+    // Self-loop in the VMA chain: the same VMA reached twice.
     assert!(matches!(
         case(&|b| set_u32(b, first_vma + 4, first_vma as u32)),
-        Err(ParseError::VmaRange(..))
+        Err(ParseError::Shared(..))
+    ));
+    // The second record's memory map is the first record itself.
+    assert!(matches!(
+        case(&|b| set_u32(b, r1 + offset_of!(ProcRec, first_vma_offset), r0 as u32)),
+        Err(ParseError::Shared(..))
     ));
     // The untouched buffer is still fine, and larger structs are skipped by size.
     assert!(case(&|_| {}).is_ok());

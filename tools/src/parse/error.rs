@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: MIT OR Apache-2.0
 
 //! Why a buffer is malformed.
 
@@ -66,10 +66,14 @@ pub enum ParseError {
     Size(Item, u32),
     /// A record's mask has bits the header's mask lacks.
     RecordMask(u32, u64),
-    /// A string offset is outside the buffer, inside the header, or has no NUL before the end.
+    /// A string offset is outside the buffer, inside the header, or has no NUL before the end
+    /// of the buffer or within [`crate::MAX_STRING`] bytes.
     String(Item, u32),
     /// A VMA is empty (`start >= end`) or starts below the previous one's end.
     VmaRange(Item, u64, u64),
+    /// A struct is reached a second time (from another chain, or from its own): the kernel
+    /// never shares records or VMAs.
+    Shared(Item, u32),
 }
 
 impl fmt::Display for ParseError {
@@ -103,6 +107,7 @@ impl fmt::Display for ParseError {
             }
             ParseError::String(i, o) => write!(f, "{i}: bad string offset {o}"),
             ParseError::VmaRange(i, s, e) => write!(f, "{i}: bad range {s:#x}-{e:#x}"),
+            ParseError::Shared(i, o) => write!(f, "{i} at offset {o} was already reached"),
         }
     }
 }

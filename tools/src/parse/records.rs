@@ -1,21 +1,27 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: MIT OR Apache-2.0
 
-//! Records: decoding one, and the iterator over the chain.
+//! Records: the one record type (parsed from a buffer, or built to be encoded), decoding one,
+//! and the iterator over the chain.
 
 use std::mem::offset_of;
 
 use super::read::{rd_i32, rd_u32, rd_u64, rd_u8, string_at, struct_at};
+use super::vmas::Chain;
 use super::{Header, Item, ParseError, Vmas};
 use crate::flags::{Mask, Status};
-use crate::record::{Creds, IdSet, Ids, Prio, State, VmCounters};
+use crate::record::{Creds, IdSet, Ids, Policy, Prio, State, VmCounters};
 use crate::uapi::{ProcRec, PROCREC_SIZE_VER0};
 
-/// The facts of one record. Each `Option` is `Some` exactly when the record's mask has the
-/// fact's bit.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// The facts of one record: what the parser hands out, and what the encoder
+/// ([`crate::encode::Builder::push`]) takes.
+///
+/// Each `Option` is `Some` exactly when the record's mask has the fact's bit. A record to encode
+/// is built from [`Record::default`] by setting fields; the encoder derives the mask from the
+/// facts that are `Some` and ignores `offset` and `mask`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct Record<'a> {
-    /// The record's offset in the buffer.
+    /// The record's offset in the buffer it was parsed from (0 in a record built by hand).
     pub offset: u32,
     /// The facts this record holds.
     pub mask: Mask,
@@ -43,6 +49,8 @@ pub struct Record<'a> {
     pub vm_seq: Option<u64>,
     /// `MEMORY_MAP`: the VMAs.
     pub memory_map: Option<Vmas<'a>>,
+    /// The record facts the call asked for (the header's mask), for [`Record::denied`].
+    requested: Mask,
 }
 
 impl<'a> Record<'a> {
@@ -60,6 +68,59 @@ impl<'a> Record<'a> {
     pub fn comm_lossy(&self) -> Option<std::borrow::Cow<'a, str>> {
         self.comm.map(String::from_utf8_lossy)
     }
+
+    /// The mask the facts that are `Some` make (what the encoder writes).
+    pub fn facts(&self) -> Mask {
+        let mut m = Mask::empty();
+        m.set(Mask::IDS, self.ids.is_some());
+        m.set(Mask::STATUS, self.state.is_some());
+        m.set(Mask::OOM_SCORE_ADJ, self.oom_score_adj.is_some());
+        m.set(Mask::CREDS, self.creds.is_some());
+        m.set(Mask::PRIO, self.prio.is_some());
+        m.set(Mask::COMM, self.comm.is_some());
+        m.set(Mask::VM_COUNTERS, self.vm.is_some());
+        m.set(Mask::VM_SEQ, self.vm_seq.is_some());
+        m.set(Mask::MEMORY_MAP, self.memory_map.is_some());
+        m
+    }
+
+    /// The record facts that were asked for and are not in this record (denied or not
+    /// applicable); empty for a record that was not parsed, or that is [`Record::is_gone`].
+    pub fn missing(&self) -> Mask {
+        if self.is_gone() {
+            return Mask::empty();
+        }
+        (self.requested & Mask::RECORD) - self.mask
+    }
+
+    /// The missing facts that were denied, rather than not applicable.
+    ///
+    /// The kernel marks a record `NOACCESS` when a fact was denied and leaves out without a
+    /// mark the facts that do not apply (those of [`Mask::NEEDS_MM`] for a process without
+    /// memory). When both happen in one record, the record alone cannot say which fact is
+    /// which; the rule is: without `NOACCESS` nothing was denied; with it, the
+    /// [`Mask::NEEDS_MM`] facts count as not applicable when `VM_COUNTERS` (which needs no more
+    /// access than `STATUS`, `CREDS`, `PRIO`, `COMM` or `OOM_SCORE_ADJ`) is missing while one
+    /// of those is present, and every other missing fact counts as denied.
+    pub fn denied(&self) -> Mask {
+        let missing = self.missing();
+        if !self.is_noaccess() {
+            return Mask::empty();
+        }
+        let same_access = Mask::STATUS | Mask::CREDS | Mask::PRIO | Mask::COMM;
+        let no_mm = missing.contains(Mask::VM_COUNTERS)
+            && self.mask.intersects(same_access | Mask::OOM_SCORE_ADJ);
+        if no_mm {
+            missing - Mask::NEEDS_MM
+        } else {
+            missing
+        }
+    }
+
+    /// The missing facts that do not apply to this process (see [`Record::denied`]).
+    pub fn not_applicable(&self) -> Mask {
+        self.missing() - self.denied()
+    }
 }
 
 pub(super) fn decode_record<'a>(
@@ -69,14 +130,8 @@ pub(super) fn decode_record<'a>(
     off: u32,
 ) -> Result<(Record<'a>, u32), ParseError> {
     let item = Item::Record(index);
-    let b = struct_at(
-        buf,
-        off,
-        PROCREC_SIZE_VER0,
-        usize::try_from(h.size).unwrap_or(0),
-        item,
-    )?;
     let hdr_size = usize::try_from(h.size).unwrap_or(usize::MAX);
+    let b = struct_at(buf, off, PROCREC_SIZE_VER0, hdr_size, item)?;
     // `struct_at` checked that the VER0 prefix is inside `buf`: no read below can fail.
     let bad = ParseError::Offset(item, off);
     let u32f = |f: usize| rd_u32(buf, b + f).ok_or(bad.clone());
@@ -89,110 +144,87 @@ pub(super) fn decode_record<'a>(
     }
     let mask = Mask::from_bits_retain(raw_mask);
     let has = |m: Mask| mask.contains(m);
-    let input_index = i32f(offset_of!(ProcRec, input_index))?;
     let raw_tid = i32f(offset_of!(ProcRec, tid))?;
+    let idset = |fields: [usize; 4]| -> Result<IdSet, ParseError> {
+        Ok(IdSet {
+            real: u32f(fields[0])?,
+            effective: u32f(fields[1])?,
+            saved: u32f(fields[2])?,
+            fs: u32f(fields[3])?,
+        })
+    };
 
-    let ids = if has(Mask::IDS) {
-        Some(Ids {
+    let mut rec = Record {
+        offset: off,
+        mask,
+        status: Status::from_bits_retain(u32f(offset_of!(ProcRec, status))?),
+        input_index: usize::try_from(i32f(offset_of!(ProcRec, input_index))?).ok(),
+        raw_tid,
+        requested: h.mask,
+        ..Record::default()
+    };
+    if has(Mask::IDS) {
+        rec.ids = Some(Ids {
             tid: raw_tid,
             tgid: i32f(offset_of!(ProcRec, tgid))?,
             ppid: i32f(offset_of!(ProcRec, ppid))?,
-        })
-    } else {
-        None
-    };
-    let state = if has(Mask::STATUS) {
-        Some(State(
-            rd_u8(buf, b + offset_of!(ProcRec, state)).ok_or(bad.clone())?,
-        ))
-    } else {
-        None
-    };
-    let oom_score_adj = if has(Mask::OOM_SCORE_ADJ) {
-        Some(i32f(offset_of!(ProcRec, oom_score_adj))?)
-    } else {
-        None
-    };
-    let creds = if has(Mask::CREDS) {
-        Some(Creds {
-            uid: IdSet {
-                real: u32f(offset_of!(ProcRec, uid_real))?,
-                effective: u32f(offset_of!(ProcRec, uid_effective))?,
-                saved: u32f(offset_of!(ProcRec, uid_saved))?,
-                fs: u32f(offset_of!(ProcRec, uid_fs))?,
-            },
-            gid: IdSet {
-                real: u32f(offset_of!(ProcRec, gid_real))?,
-                effective: u32f(offset_of!(ProcRec, gid_effective))?,
-                saved: u32f(offset_of!(ProcRec, gid_saved))?,
-                fs: u32f(offset_of!(ProcRec, gid_fs))?,
-            },
-        })
-    } else {
-        None
-    };
-    let prio = if has(Mask::PRIO) {
-        Some(Prio {
+        });
+    }
+    if has(Mask::STATUS) {
+        let letter = rd_u8(buf, b + offset_of!(ProcRec, state)).ok_or(bad.clone())?;
+        rec.state = Some(State::from_byte(letter));
+    }
+    if has(Mask::OOM_SCORE_ADJ) {
+        rec.oom_score_adj = Some(i32f(offset_of!(ProcRec, oom_score_adj))?);
+    }
+    if has(Mask::CREDS) {
+        rec.creds = Some(Creds {
+            uid: idset([
+                offset_of!(ProcRec, uid_real),
+                offset_of!(ProcRec, uid_effective),
+                offset_of!(ProcRec, uid_saved),
+                offset_of!(ProcRec, uid_fs),
+            ])?,
+            gid: idset([
+                offset_of!(ProcRec, gid_real),
+                offset_of!(ProcRec, gid_effective),
+                offset_of!(ProcRec, gid_saved),
+                offset_of!(ProcRec, gid_fs),
+            ])?,
+        });
+    }
+    if has(Mask::PRIO) {
+        rec.prio = Some(Prio {
             prio: i32f(offset_of!(ProcRec, prio))?,
             nice: i32f(offset_of!(ProcRec, nice))?,
-            policy: u32f(offset_of!(ProcRec, policy))?,
-        })
-    } else {
-        None
-    };
-    let comm = if has(Mask::COMM) {
-        Some(string_at(
-            buf,
-            u32f(offset_of!(ProcRec, comm_offset))?,
-            hdr_size,
-            item,
-        )?)
-    } else {
-        None
-    };
-    let vm = if has(Mask::VM_COUNTERS) {
-        Some(VmCounters {
+            policy: Policy::from_raw(u32f(offset_of!(ProcRec, policy))?),
+        });
+    }
+    if has(Mask::COMM) {
+        let at = u32f(offset_of!(ProcRec, comm_offset))?;
+        rec.comm = Some(string_at(buf, at, hdr_size, item)?);
+    }
+    if has(Mask::VM_COUNTERS) {
+        rec.vm = Some(VmCounters {
             rss_anon_kb: u64f(offset_of!(ProcRec, rss_anon_kb))?,
             rss_file_kb: u64f(offset_of!(ProcRec, rss_file_kb))?,
             rss_shmem_kb: u64f(offset_of!(ProcRec, rss_shmem_kb))?,
             vm_size_kb: u64f(offset_of!(ProcRec, vm_size_kb))?,
             swap_kb: u64f(offset_of!(ProcRec, swap_kb))?,
-        })
-    } else {
-        None
-    };
-    let vm_seq = if has(Mask::VM_SEQ) {
-        Some(u64f(offset_of!(ProcRec, vm_seq))?)
-    } else {
-        None
-    };
-    let memory_map = if has(Mask::MEMORY_MAP) {
-        Some(Vmas {
+        });
+    }
+    if has(Mask::VM_SEQ) {
+        rec.vm_seq = Some(u64f(offset_of!(ProcRec, vm_seq))?);
+    }
+    if has(Mask::MEMORY_MAP) {
+        rec.memory_map = Some(Vmas::chain(Chain {
             buf,
             hdr_size,
             first: u32f(offset_of!(ProcRec, first_vma_offset))?,
             nr: u32f(offset_of!(ProcRec, nr_vmas))?,
             record: index,
-        })
-    } else {
-        None
-    };
-    let rec = Record {
-        offset: off,
-        mask,
-        status: Status::from_bits_retain(u32f(offset_of!(ProcRec, status))?),
-        input_index: usize::try_from(input_index).ok(),
-        raw_tid,
-        ids,
-        state,
-        oom_score_adj,
-        creds,
-        prio,
-        comm,
-        vm,
-        vm_seq,
-        memory_map,
-    };
+        }));
+    }
     Ok((rec, u32f(offset_of!(ProcRec, next_procrec_offset))?))
 }
 

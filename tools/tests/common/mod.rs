@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: MIT OR Apache-2.0
 
 //! A seeded generator of well-formed buffers, independent of the crate's encoder: random
 //! records, laid out in random order with random gaps, with structs larger than VER0 (as a
@@ -7,7 +7,7 @@
 #![allow(dead_code)]
 
 use process_getinfo::uapi::{ProcRec, ProcRecVma, ProcessInfo};
-use process_getinfo::{Creds, IdSet, Ids, Info, Mask, Meminfo, Prio, State, VmCounters};
+use process_getinfo::{Creds, IdSet, Ids, Info, Mask, Meminfo, Policy, Prio, State, VmCounters};
 
 /// SplitMix64: small, seeded, good enough for test data.
 pub struct Rng(u64);
@@ -157,7 +157,7 @@ pub fn gen_rec(rng: &mut Rng, mask: Mask, max_vmas: usize) -> GRec {
         r.prio = Some(Prio {
             prio: rng.below(140) as i32 - 100,
             nice: rng.below(40) as i32 - 20,
-            policy: rng.below(7) as u32,
+            policy: Policy::from_raw(rng.below(9) as u32),
         });
     }
     if want(rng, Mask::COMM) {
@@ -357,7 +357,7 @@ pub fn layout(rng: &mut Rng, m: &GBuf) -> Vec<u8> {
                     gid_fs: c.gid.fs,
                     prio: p.prio,
                     nice: p.nice,
-                    policy: p.policy,
+                    policy: p.policy.to_raw(),
                     comm_offset: if r.comm.is_some() {
                         find(&|b: &Blob| matches!(b, Blob::Comm(x) if x == i))
                     } else {
@@ -416,7 +416,7 @@ pub fn read_back(info: &Info<'_>) -> GBuf {
             input_index: r.input_index.map_or(-1, |i| i as i32),
             tid: r.raw_tid,
             ids: r.ids,
-            state: r.state.map(|State(s)| s),
+            state: r.state.map(State::as_byte),
             oom: r.oom_score_adj,
             creds: r.creds,
             prio: r.prio,

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: MIT OR Apache-2.0
 
 //! The fallback backend: the same answer, read from /proc.
 //!
@@ -19,16 +19,32 @@ use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
 
-use crate::encode::{Builder, RecordIn};
-use crate::flags::{Flags, Mask, Prot, Status, VmaFlags};
-use crate::query::{Error, Target};
-use crate::record::{Creds, IdSet, Ids, Meminfo, Prio, State, VmCounters, Vma};
+use super::Provider;
+use crate::encode::Builder;
+use crate::error::Error;
+use crate::flags::{Mask, Prot, Status, VmaFlags};
+use crate::parse::{Record, Vmas};
+use crate::record::{Creds, IdSet, Ids, Meminfo, Policy, Prio, State, VmCounters, Vma};
+use crate::request::{Request, Target};
+use crate::snapshot::{Snapshot, Source};
 use crate::uapi::NR_PROC_MAX;
 
-/// The facts this backend can give.
-pub const SUPPORTED: Mask = Mask::all().difference(Mask::VM_SEQ);
+/// The facts the procfs backend can give.
+pub const PROCFS_SUPPORTED: Mask = Mask::all().difference(Mask::VM_SEQ);
 
-const PROC: &str = "/proc";
+/// /proc as a backend.
+#[derive(Debug, Clone)]
+pub struct Procfs {
+    root: PathBuf,
+}
+
+impl Default for Procfs {
+    fn default() -> Procfs {
+        Procfs {
+            root: PathBuf::from("/proc"),
+        }
+    }
+}
 
 /// Why a task's facts could not be read.
 enum Fail {
@@ -65,8 +81,14 @@ fn list_ids(dir: &Path) -> io::Result<Vec<i32>> {
 
 /// One task to read, or an id that names none.
 enum Entry {
-    Task { input_index: i32, dir: PathBuf },
-    Gone { input_index: i32, id: i32 },
+    Task {
+        input_index: Option<usize>,
+        dir: PathBuf,
+    },
+    Gone {
+        input_index: Option<usize>,
+        id: i32,
+    },
 }
 
 /// The value of a `Key:` line of a status-like file.
@@ -217,17 +239,15 @@ fn read_task(dir: &Path, mask: Mask) -> Result<Owned, Fail> {
             let f = stat_fields(&stat).ok_or_else(|| bad("stat"))?;
             if mask.contains(Mask::STATUS) {
                 let c = f.first().and_then(|s| s.bytes().next());
-                o.state = Some(State(c.ok_or_else(|| bad("stat"))?));
+                o.state = Some(State::from_byte(c.ok_or_else(|| bad("stat"))?));
             }
             if mask.contains(Mask::PRIO) {
                 let at = |n: usize| f.get(n - 3).and_then(|s| s.parse().ok());
+                let at_u = |n: usize| f.get(n - 3).and_then(|s| s.parse::<u32>().ok());
                 o.prio = Some(Prio {
                     prio: at(18).ok_or_else(|| bad("stat"))?,
                     nice: at(19).ok_or_else(|| bad("stat"))?,
-                    policy: f
-                        .get(41 - 3)
-                        .and_then(|s| s.parse().ok())
-                        .ok_or_else(|| bad("stat"))?,
+                    policy: Policy::from_raw(at_u(41).ok_or_else(|| bad("stat"))?),
                 });
             }
         }
@@ -260,29 +280,9 @@ fn read_task(dir: &Path, mask: Mask) -> Result<Owned, Fail> {
     Ok(o)
 }
 
-/// /proc/meminfo.
+/// /proc/meminfo, read by [`Procfs::default`].
 pub fn meminfo() -> Result<Meminfo, Error> {
-    let path = Path::new(PROC).join("meminfo");
-    let text = fs::read_to_string(&path).map_err(|source| Error::Io { path, source })?;
-    let kb = |k: &str| num(field(&text, k)).unwrap_or(0);
-    Ok(Meminfo {
-        mem_total_kb: kb("MemTotal"),
-        mem_free_kb: kb("MemFree"),
-        mem_available_kb: kb("MemAvailable"),
-        buffers_kb: kb("Buffers"),
-        cached_kb: kb("Cached"),
-        swap_total_kb: kb("SwapTotal"),
-        swap_free_kb: kb("SwapFree"),
-    })
-}
-
-/// The pid a pidfd refers to (the `Pid:` line of its fdinfo): `Ok(None)` when the process is
-/// gone or not in our pid namespace; EBADF for an fd that is not a pidfd.
-fn pidfd_pid(fd: i32) -> Result<Option<i32>, Error> {
-    let text = fs::read_to_string(format!("{PROC}/self/fdinfo/{fd}"))
-        .map_err(|_| Error::errno_value(libc::EBADF))?;
-    let pid: i32 = num(field(&text, "Pid")).ok_or(Error::errno_value(libc::EBADF))?;
-    Ok((pid > 0).then_some(pid))
+    Procfs::default().meminfo()
 }
 
 /// Whether an error means the process is gone (rather than, say, not readable by us).
@@ -290,168 +290,209 @@ fn is_gone(e: &io::Error) -> bool {
     matches!(e.raw_os_error(), Some(libc::ENOENT) | Some(libc::ESRCH))
 }
 
-/// The threads of the thread group `id` belongs to; `None` if it is gone. When the group
-/// cannot be read, `id` alone stands for it (its reads will then set NOACCESS).
-fn threads_of(id: i32) -> Option<Vec<PathBuf>> {
-    let alone = || Some(vec![Path::new(PROC).join(id.to_string())]);
-    let status = match fs::read_to_string(format!("{PROC}/{id}/status")) {
-        Ok(s) => s,
-        Err(e) if is_gone(&e) => return None,
-        Err(_) => return alone(),
-    };
-    let Some(tgid) = num::<i32>(field(&status, "Tgid")) else {
-        return alone();
-    };
-    let dir = Path::new(PROC).join(tgid.to_string()).join("task");
-    match list_ids(&dir) {
-        Ok(tids) => Some(tids.iter().map(|t| dir.join(t.to_string())).collect()),
-        Err(e) if is_gone(&e) => None,
-        Err(_) => alone(),
+impl Procfs {
+    /// procfs mounted at `root` (default `/proc`).
+    pub fn at(root: impl AsRef<Path>) -> Procfs {
+        Procfs {
+            root: root.as_ref().to_owned(),
+        }
     }
-}
 
-fn entries(target: &Target, threads: bool) -> Result<Vec<Entry>, Error> {
-    let mut out = Vec::new();
-    let ids: Vec<(i32, Option<i32>)> = match target {
-        Target::None => return Ok(out),
-        Target::All => {
-            let proc = Path::new(PROC);
-            let pids = list_ids(proc).map_err(|source| Error::Io {
-                path: proc.to_owned(),
-                source,
-            })?;
-            for pid in pids {
-                let dir = proc.join(pid.to_string());
-                if !threads {
-                    out.push(Entry::Task {
-                        input_index: -1,
-                        dir,
-                    });
+    /// The system memory counters of `meminfo`.
+    pub fn meminfo(&self) -> Result<Meminfo, Error> {
+        let path = self.root.join("meminfo");
+        let text = fs::read_to_string(&path).map_err(|source| Error::Io { path, source })?;
+        let kb = |k: &str| num(field(&text, k)).unwrap_or(0);
+        Ok(Meminfo {
+            mem_total_kb: kb("MemTotal"),
+            mem_free_kb: kb("MemFree"),
+            mem_available_kb: kb("MemAvailable"),
+            buffers_kb: kb("Buffers"),
+            cached_kb: kb("Cached"),
+            swap_total_kb: kb("SwapTotal"),
+            swap_free_kb: kb("SwapFree"),
+        })
+    }
+
+    fn dir(&self, id: i32) -> PathBuf {
+        self.root.join(id.to_string())
+    }
+
+    /// The pid a pidfd refers to (the `Pid:` line of its fdinfo): `Ok(None)` when the process
+    /// is gone or not in our pid namespace; EBADF for an fd that is not a pidfd.
+    fn pidfd_pid(&self, fd: i32) -> Result<Option<i32>, Error> {
+        let path = self.root.join("self/fdinfo").join(fd.to_string());
+        let text = fs::read_to_string(path).map_err(|_| Error::errno_value(libc::EBADF))?;
+        let pid: i32 = num(field(&text, "Pid")).ok_or(Error::errno_value(libc::EBADF))?;
+        Ok((pid > 0).then_some(pid))
+    }
+
+    /// The threads of the thread group `id` belongs to; `None` if it is gone. When the group
+    /// cannot be read, `id` alone stands for it (its reads will then set NOACCESS).
+    fn threads_of(&self, id: i32) -> Option<Vec<PathBuf>> {
+        let alone = || Some(vec![self.dir(id)]);
+        let status = match fs::read_to_string(self.dir(id).join("status")) {
+            Ok(s) => s,
+            Err(e) if is_gone(&e) => return None,
+            Err(_) => return alone(),
+        };
+        let Some(tgid) = num::<i32>(field(&status, "Tgid")) else {
+            return alone();
+        };
+        let dir = self.dir(tgid).join("task");
+        match list_ids(&dir) {
+            Ok(tids) => Some(tids.iter().map(|t| dir.join(t.to_string())).collect()),
+            Err(e) if is_gone(&e) => None,
+            Err(_) => alone(),
+        }
+    }
+
+    fn entries(&self, target: &Target<'_>, threads: bool) -> Result<Vec<Entry>, Error> {
+        use std::os::fd::AsRawFd;
+        let mut out = Vec::new();
+        let ids: Vec<(i32, Option<i32>)> = match target {
+            Target::None => return Ok(out),
+            Target::All => {
+                let pids = list_ids(&self.root).map_err(|source| Error::Io {
+                    path: self.root.clone(),
+                    source,
+                })?;
+                for pid in pids {
+                    let dir = self.dir(pid);
+                    if !threads {
+                        out.push(Entry::Task {
+                            input_index: None,
+                            dir,
+                        });
+                        continue;
+                    }
+                    let task = dir.join("task");
+                    for tid in list_ids(&task).unwrap_or_default() {
+                        out.push(Entry::Task {
+                            input_index: None,
+                            dir: task.join(tid.to_string()),
+                        });
+                    }
+                }
+                return Ok(out);
+            }
+            Target::Pids(v) => v.iter().map(|&p| (p, Some(p).filter(|&p| p > 0))).collect(),
+            Target::Pidfds(v) => v
+                .iter()
+                .map(|fd| Ok((fd.as_raw_fd(), self.pidfd_pid(fd.as_raw_fd())?)))
+                .collect::<Result<_, Error>>()?,
+        };
+        if ids.len() > NR_PROC_MAX {
+            return Err(Error::errno_value(libc::EINVAL));
+        }
+        for (i, (id, pid)) in ids.into_iter().enumerate() {
+            let input_index = Some(i);
+            let gone = Entry::Gone { input_index, id };
+            let Some(pid) = pid else {
+                out.push(gone);
+                continue;
+            };
+            let dir = self.dir(pid);
+            if threads {
+                match self.threads_of(pid) {
+                    Some(dirs) if !dirs.is_empty() => {
+                        out.extend(dirs.into_iter().map(|dir| Entry::Task { input_index, dir }))
+                    }
+                    _ => out.push(gone),
+                }
+            } else {
+                // Only a missing directory means gone: one we may not look into is still there.
+                match fs::symlink_metadata(&dir) {
+                    Err(e) if is_gone(&e) => out.push(gone),
+                    _ => out.push(Entry::Task { input_index, dir }),
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// Answers a request from /proc, as a buffer in the process_getinfo(2) format.
+    fn encode(&self, req: &Request<'_>) -> Result<Vec<u8>, Error> {
+        let mask = req.mask;
+        if mask.bits() & !Mask::all().bits() != 0 {
+            return Err(Error::errno_value(libc::EINVAL));
+        }
+        let mask = mask & PROCFS_SUPPORTED;
+        let strict = req.strict;
+        let explicit = !matches!(req.target, Target::All | Target::None);
+        let mut b = Builder::new(mask, PROCFS_SUPPORTED);
+        if mask.contains(Mask::MEMINFO) {
+            b.meminfo(&self.meminfo()?);
+        }
+        for e in self.entries(&req.target, req.threads)? {
+            let (input_index, dir, id) = match e {
+                Entry::Gone { input_index, id } => {
+                    if strict {
+                        return Err(Error::errno_value(libc::ESRCH));
+                    }
+                    push_gone(&mut b, input_index, id)?;
                     continue;
                 }
-                let task = dir.join("task");
-                for tid in list_ids(&task).unwrap_or_default() {
-                    out.push(Entry::Task {
-                        input_index: -1,
-                        dir: task.join(tid.to_string()),
-                    });
+                Entry::Task { input_index, dir } => {
+                    let id = dir
+                        .file_name()
+                        .and_then(|n| n.to_str()?.parse().ok())
+                        .unwrap_or(0);
+                    (input_index, dir, id)
                 }
-            }
-            return Ok(out);
-        }
-        Target::Pids(v) => v.iter().map(|&p| (p, Some(p).filter(|&p| p > 0))).collect(),
-        Target::Pidfds(v) => v
-            .iter()
-            .map(|&fd| Ok((fd, pidfd_pid(fd)?)))
-            .collect::<Result<_, Error>>()?,
-    };
-    if ids.len() > NR_PROC_MAX {
-        return Err(Error::errno_value(libc::EINVAL));
-    }
-    for (i, (id, pid)) in ids.into_iter().enumerate() {
-        let input_index = i32::try_from(i).map_err(|_| Error::errno_value(libc::EINVAL))?;
-        let gone = Entry::Gone { input_index, id };
-        let Some(pid) = pid else {
-            out.push(gone);
-            continue;
-        };
-        let dir = Path::new(PROC).join(pid.to_string());
-        if threads {
-            match threads_of(pid) {
-                Some(dirs) if !dirs.is_empty() => {
-                    out.extend(dirs.into_iter().map(|dir| Entry::Task { input_index, dir }))
+            };
+            let o = match read_task(&dir, mask & Mask::RECORD) {
+                Ok(o) => o,
+                // Gone between listing and reading: under ALL it simply is not there any more.
+                Err(Fail::Gone) if !explicit => continue,
+                Err(Fail::Gone) if strict => return Err(Error::errno_value(libc::ESRCH)),
+                Err(Fail::Gone) => {
+                    push_gone(&mut b, input_index, id)?;
+                    continue;
                 }
-                _ => out.push(gone),
+                Err(Fail::Io(path, source)) => return Err(Error::Io { path, source }),
+            };
+            if strict && o.status.contains(Status::NOACCESS) {
+                return Err(Error::errno_value(libc::EACCES));
             }
-        } else {
-            // Only a missing directory means gone: one we may not look into is still there.
-            match fs::symlink_metadata(&dir) {
-                Err(e) if is_gone(&e) => out.push(gone),
-                _ => out.push(Entry::Task { input_index, dir }),
-            }
+            let vmas: Option<Vec<Vma<'_>>> = o.vmas.as_ref().map(|v| {
+                v.iter()
+                    .map(|(vma, name)| Vma {
+                        name: name.as_deref(),
+                        ..*vma
+                    })
+                    .collect()
+            });
+            let mut rec = Record::default();
+            rec.status = o.status;
+            rec.input_index = input_index;
+            rec.raw_tid = o.ids.map_or(id, |i| i.tid);
+            rec.ids = o.ids;
+            rec.state = o.state;
+            rec.oom_score_adj = o.oom_score_adj;
+            rec.creds = o.creds;
+            rec.prio = o.prio;
+            rec.comm = o.comm.as_deref();
+            rec.vm = o.vm;
+            rec.memory_map = vmas.as_deref().map(Vmas::from_slice);
+            b.push(&rec)?;
         }
+        Ok(b.finish())
     }
-    Ok(out)
 }
 
-/// Answers a query from /proc, as a buffer in the process_getinfo(2) format.
-pub(crate) fn query(target: &Target, flags: Flags, mask: Mask) -> Result<Vec<u8>, Error> {
-    if mask.bits() & !Mask::all().bits() != 0 {
-        return Err(Error::errno_value(libc::EINVAL));
+impl Provider for Procfs {
+    fn answer(&self, req: &Request<'_>) -> Result<Snapshot, Error> {
+        Ok(Snapshot::from_bytes(self.encode(req)?, Source::Procfs)?)
     }
-    let mask = mask & SUPPORTED;
-    let strict = flags.contains(Flags::STRICT);
-    let explicit = !matches!(target, Target::All | Target::None);
-    let mut b = Builder::new(mask, SUPPORTED);
-    if mask.contains(Mask::MEMINFO) {
-        b.meminfo(&meminfo()?);
-    }
-    for e in entries(target, flags.contains(Flags::THREADS))? {
-        let (input_index, dir, id) = match e {
-            Entry::Gone { input_index, id } => {
-                if strict {
-                    return Err(Error::errno_value(libc::ESRCH));
-                }
-                push_gone(&mut b, input_index, id)?;
-                continue;
-            }
-            Entry::Task { input_index, dir } => {
-                let id = dir
-                    .file_name()
-                    .and_then(|n| n.to_str()?.parse().ok())
-                    .unwrap_or(0);
-                (input_index, dir, id)
-            }
-        };
-        let o = match read_task(&dir, mask & Mask::RECORD) {
-            Ok(o) => o,
-            // Gone between listing and reading: under ALL it simply is not there any more.
-            Err(Fail::Gone) if !explicit => continue,
-            Err(Fail::Gone) if strict => return Err(Error::errno_value(libc::ESRCH)),
-            Err(Fail::Gone) => {
-                push_gone(&mut b, input_index, id)?;
-                continue;
-            }
-            Err(Fail::Io(path, source)) => return Err(Error::Io { path, source }),
-        };
-        if strict && o.status.contains(Status::NOACCESS) {
-            return Err(Error::errno_value(libc::EACCES));
-        }
-        let vmas: Option<Vec<Vma<'_>>> = o.vmas.as_ref().map(|v| {
-            v.iter()
-                .map(|(vma, name)| Vma {
-                    name: name.as_deref(),
-                    ..*vma
-                })
-                .collect()
-        });
-        let rec = RecordIn {
-            status: o.status,
-            input_index,
-            raw_tid: o.ids.map_or(id, |i| i.tid),
-            ids: o.ids,
-            state: o.state,
-            oom_score_adj: o.oom_score_adj,
-            creds: o.creds,
-            prio: o.prio,
-            comm: o.comm.as_deref(),
-            vm: o.vm,
-            vm_seq: None,
-            vmas: vmas.as_deref(),
-        };
-        b.push(&rec).map_err(Error::Encode)?;
-    }
-    Ok(b.finish())
 }
 
-fn push_gone(b: &mut Builder, input_index: i32, id: i32) -> Result<(), Error> {
-    b.push(&RecordIn {
-        status: Status::GONE,
-        input_index,
-        raw_tid: id,
-        ..Default::default()
-    })
-    .map_err(Error::Encode)
+fn push_gone(b: &mut Builder, input_index: Option<usize>, id: i32) -> Result<(), Error> {
+    let mut r = Record::default();
+    r.status = Status::GONE;
+    r.input_index = input_index;
+    r.raw_tid = id;
+    Ok(b.push(&r)?)
 }
 
 #[cfg(test)]
@@ -524,18 +565,17 @@ mod tests {
     #[test]
     fn self_from_procfs() {
         let me = std::process::id() as i32;
-        let buf = query(
-            &Target::Pids(vec![me, -5]),
-            Flags::empty(),
-            Mask::all() - Mask::MEMORY_MAP,
-        )
-        .unwrap();
-        let info = crate::Info::parse(&buf).unwrap();
+        let mut req = Request::new(Target::Pids(vec![me, -5]));
+        req.mask = Mask::all() - Mask::MEMORY_MAP;
+        let snap = Procfs::default().answer(&req).unwrap();
+        let info = snap.info();
         assert!(!info.mask().contains(Mask::VM_SEQ));
         let recs: Vec<_> = info.records().collect();
         assert_eq!(recs.len(), 2);
         assert_eq!(recs[0].ids.unwrap().tgid, me);
-        assert!(recs[0].state.is_some_and(|s| b"RS".contains(&s.0)));
+        assert!(recs[0]
+            .state
+            .is_some_and(|s| matches!(s, State::Running | State::Sleeping)));
         assert!(recs[0].vm.is_some());
         assert!(recs[1].is_gone());
         assert_eq!(recs[1].raw_tid, -5);

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: MIT OR Apache-2.0
 
 //! `pgi-selftest`: the guest's integration test of the crate against the running kernel.
 //!
@@ -22,8 +22,8 @@ fn main() -> ExitCode {
     }
     match sys::supported_mask() {
         Ok(_) => {}
-        Err(e) if e.errno() == libc::ENOSYS => {
-            println!("1..0 # SKIP process_getinfo(2) is not available (ENOSYS)");
+        Err(e) if e.is_unavailable() => {
+            println!("1..0 # SKIP {e}");
             return ExitCode::SUCCESS;
         }
         Err(e) => {

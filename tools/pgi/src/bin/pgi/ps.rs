@@ -1,54 +1,65 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: MIT OR Apache-2.0
 
 //! `pgi ps`: a process table from one query, with ps-like field names.
 
 use std::cmp::Ordering;
 
+use process_getinfo::serialization::Bytes;
 use process_getinfo::{Mask, Record};
-use serde_json::{Map, Value as Json};
+use serde::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
+
+use crate::escape;
 
 /// One cell.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Value {
-    /// Not in the record (not applicable, or denied): `-` in text, `null` in JSON.
+    /// Does not apply to this process (e.g. NI of a real-time task): `-` in text, `null` in
+    /// JSON.
     Missing,
-    /// A number.
-    Int(i128),
-    /// Text.
-    Str(String),
+    /// The fact was denied: `?` in text, `null` in JSON (and named in the row's `denied`).
+    Denied,
+    /// A number that fits a double exactly.
+    Int(i64),
+    /// A 64-bit value that may not: a string in JSON.
+    Big(u64),
+    /// Bytes from the process (a name): `?` for control characters in text, the exact bytes
+    /// in JSON.
+    Text(Vec<u8>),
 }
 
 impl Value {
     fn text(&self) -> String {
         match self {
             Value::Missing => "-".to_string(),
+            Value::Denied => "?".to_string(),
             Value::Int(i) => i.to_string(),
-            Value::Str(s) => s.clone(),
-        }
-    }
-
-    fn json(&self) -> Json {
-        match self {
-            Value::Missing => Json::Null,
-            // Every field fits an i64 or a u64.
-            Value::Int(i) => i64::try_from(*i)
-                .map(Json::from)
-                .or_else(|_| u64::try_from(*i).map(Json::from))
-                .unwrap_or(Json::Null),
-            Value::Str(s) => Json::from(s.as_str()),
+            Value::Big(u) => u.to_string(),
+            Value::Text(b) => escape::ps(b),
         }
     }
 
     fn cmp(&self, other: &Value) -> Ordering {
         let rank = |v: &Value| match v {
-            Value::Missing => 0,
-            Value::Int(_) => 1,
-            Value::Str(_) => 2,
+            Value::Missing | Value::Denied => 0,
+            Value::Int(_) | Value::Big(_) => 1,
+            Value::Text(_) => 2,
         };
         match (self, other) {
             (Value::Int(a), Value::Int(b)) => a.cmp(b),
-            (Value::Str(a), Value::Str(b)) => a.cmp(b),
+            (Value::Big(a), Value::Big(b)) => a.cmp(b),
+            (Value::Text(a), Value::Text(b)) => a.cmp(b),
             _ => rank(self).cmp(&rank(other)),
+        }
+    }
+}
+
+impl Serialize for Value {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Value::Missing | Value::Denied => s.serialize_none(),
+            Value::Int(i) => s.serialize_i64(*i),
+            Value::Big(u) => s.collect_str(u),
+            Value::Text(b) => Bytes(b).serialize(s),
         }
     }
 }
@@ -70,15 +81,51 @@ pub struct Field {
     get: fn(&Record<'_>) -> Value,
 }
 
-fn int<T: Into<i128>>(v: Option<T>) -> Value {
+fn int<T: Into<i64>>(v: Option<T>) -> Value {
     v.map_or(Value::Missing, |v| Value::Int(v.into()))
 }
 
 fn text(v: Option<String>) -> Value {
-    v.map_or(Value::Missing, Value::Str)
+    v.map_or(Value::Missing, |s| Value::Text(s.into_bytes()))
 }
 
+/// A KiB counter of `VM_COUNTERS`: 0 for a process without memory (a kernel thread), as ps.
+fn kb(r: &Record<'_>, f: fn(&process_getinfo::VmCounters) -> u64) -> Value {
+    let v = r.vm.as_ref().map_or(0, f);
+    i64::try_from(v).map_or(Value::Big(v), Value::Int)
+}
+
+/// `-o stat`: the state letter and the modifiers of ps that the facts give: `<` for a
+/// negative nice value, `N` for a positive one. (ps's `s`, `l`, `+` and `L` need the session,
+/// the thread count, the terminal's process group and VmLck, which process_getinfo(2) does not
+/// report.)
+fn stat(r: &Record<'_>) -> Value {
+    let Some(state) = r.state else {
+        return Value::Missing;
+    };
+    let mut s = vec![state.as_byte()];
+    match r.prio.map(|p| p.nice) {
+        Some(n) if n < 0 => s.push(b'<'),
+        Some(n) if n > 0 => s.push(b'N'),
+        _ => {}
+    }
+    Value::Text(s)
+}
+
+const STATUS_PRIO: Mask = Mask::STATUS.union(Mask::PRIO);
+
 macro_rules! f {
+    ($name:expr, [$($alias:expr),*], $header:expr, STATUS_PRIO, $right:expr, $help:expr, $get:expr) => {
+        Field {
+            name: $name,
+            aliases: &[$($alias),*],
+            header: $header,
+            mask: STATUS_PRIO,
+            right: $right,
+            help: $help,
+            get: $get,
+        }
+    };
     ($name:expr, [$($alias:expr),*], $header:expr, $mask:ident, $right:expr, $help:expr, $get:expr) => {
         Field {
             name: $name,
@@ -122,7 +169,18 @@ pub static FIELDS: &[Field] = &[
         STATUS,
         false,
         "state letter (R S D T t X Z P I)",
-        |r| text(r.state.map(|s| s.to_string()))
+        |r| r
+            .state
+            .map_or(Value::Missing, |s| Value::Text(vec![s.as_byte()]))
+    ),
+    f!(
+        "stat",
+        [],
+        "STAT",
+        STATUS_PRIO,
+        false,
+        "state letter, then < (nice < 0) or N (nice > 0)",
+        stat
     ),
     f!("uid", ["euid"], "UID", CREDS, true, "effective uid", |r| {
         int(r.creds.map(|c| c.uid.effective))
@@ -162,16 +220,31 @@ pub static FIELDS: &[Field] = &[
     ),
     f!(
         "pri",
-        ["prio", "priority"],
+        [],
+        "PRI",
+        PRIO,
+        true,
+        "priority as ps: 39 - priority (19 for nice 0, 139 for FIFO 99)",
+        |r| int(r.prio.map(|p| p.ps_pri()))
+    ),
+    f!(
+        "priority",
+        [],
         "PRI",
         PRIO,
         true,
         "priority, field 18 of /proc/PID/stat",
         |r| int(r.prio.map(|p| p.prio))
     ),
-    f!("ni", ["nice"], "NI", PRIO, true, "nice value", |r| int(r
-        .prio
-        .map(|p| p.nice))),
+    f!(
+        "ni",
+        ["nice"],
+        "NI",
+        PRIO,
+        true,
+        "nice value (- for real-time policies, as ps)",
+        |r| int(r.prio.and_then(|p| p.ps_nice()))
+    ),
     f!(
         "cls",
         ["policy", "class"],
@@ -179,7 +252,7 @@ pub static FIELDS: &[Field] = &[
         PRIO,
         false,
         "scheduling class (TS FF RR B IDL DLN)",
-        |r| text(r.prio.map(|p| p.policy_name().to_string()))
+        |r| text(r.prio.map(|p| p.policy.ps_class().into_owned()))
     ),
     f!(
         "rss",
@@ -188,7 +261,7 @@ pub static FIELDS: &[Field] = &[
         VM_COUNTERS,
         true,
         "resident set, KiB (anon + file + shmem)",
-        |r| int(r.vm.map(|v| v.rss_kb()))
+        |r| kb(r, |v| v.rss_kb())
     ),
     f!(
         "vsz",
@@ -197,7 +270,7 @@ pub static FIELDS: &[Field] = &[
         VM_COUNTERS,
         true,
         "virtual size, KiB",
-        |r| int(r.vm.map(|v| v.vm_size_kb))
+        |r| kb(r, |v| v.vm_size_kb)
     ),
     f!(
         "swap",
@@ -206,7 +279,7 @@ pub static FIELDS: &[Field] = &[
         VM_COUNTERS,
         true,
         "swapped out, KiB",
-        |r| int(r.vm.map(|v| v.swap_kb))
+        |r| kb(r, |v| v.swap_kb)
     ),
     f!(
         "rssanon",
@@ -215,7 +288,7 @@ pub static FIELDS: &[Field] = &[
         VM_COUNTERS,
         true,
         "resident anonymous memory, KiB",
-        |r| int(r.vm.map(|v| v.rss_anon_kb))
+        |r| kb(r, |v| v.rss_anon_kb)
     ),
     f!(
         "rssfile",
@@ -224,7 +297,7 @@ pub static FIELDS: &[Field] = &[
         VM_COUNTERS,
         true,
         "resident file mappings, KiB",
-        |r| int(r.vm.map(|v| v.rss_file_kb))
+        |r| kb(r, |v| v.rss_file_kb)
     ),
     f!(
         "rssshmem",
@@ -233,7 +306,7 @@ pub static FIELDS: &[Field] = &[
         VM_COUNTERS,
         true,
         "resident shared memory, KiB",
-        |r| int(r.vm.map(|v| v.rss_shmem_kb))
+        |r| kb(r, |v| v.rss_shmem_kb)
     ),
     f!(
         "oom",
@@ -251,7 +324,7 @@ pub static FIELDS: &[Field] = &[
         VM_SEQ,
         true,
         "memory map change cookie",
-        |r| int(r.vm_seq)
+        |r| r.vm_seq.map_or(Value::Missing, Value::Big)
     ),
     f!(
         "nvma",
@@ -260,18 +333,21 @@ pub static FIELDS: &[Field] = &[
         MEMORY_MAP,
         true,
         "number of VMAs (reads the memory map)",
-        |r| int(r.memory_map.map(|m| m.len() as u64))
+        |r| int(r.memory_map.and_then(|m| i64::try_from(m.len()).ok()))
     ),
     f!(
         "comm",
-        ["ucmd", "command"],
+        ["ucmd", "ucomm"],
         "COMM",
         COMM,
         false,
-        "command name",
-        |r| text(r.comm_lossy().map(|c| c.into_owned()))
+        "command name (control characters as ?)",
+        |r| r.comm.map_or(Value::Missing, |c| Value::Text(c.to_vec()))
     ),
 ];
+
+/// ps's names for the argument list, which process_getinfo(2) does not report.
+const ARGS: [&str; 3] = ["args", "command", "cmd"];
 
 /// The field named `name`.
 pub fn field(name: &str) -> Option<&'static Field> {
@@ -285,7 +361,18 @@ pub fn field(name: &str) -> Option<&'static Field> {
 pub fn fields(list: &str) -> Result<Vec<&'static Field>, String> {
     list.split([',', ' '])
         .filter(|s| !s.is_empty())
-        .map(|s| field(s).ok_or_else(|| format!("unknown field {s:?} (see pgi ps --help)")))
+        .map(|s| {
+            field(s).ok_or_else(|| {
+                if ARGS.contains(&s.trim().to_ascii_lowercase().as_str()) {
+                    format!(
+                        "field {s:?} is the command line, which process_getinfo(2) does not \
+                         report (it has no CMDLINE fact); comm is the command name"
+                    )
+                } else {
+                    format!("unknown field {s:?} (see pgi ps --help)")
+                }
+            })
+        })
         .collect()
 }
 
@@ -318,14 +405,23 @@ pub fn mask(cols: &[&Field], keys: &[SortKey]) -> Mask {
         .fold(Mask::IDS, |m, b| m | b)
 }
 
-/// The table: one row of values per record, sorted.
-pub fn rows(records: &[Record<'_>], cols: &[&Field], keys: &[SortKey]) -> Vec<Vec<Value>> {
+/// One row: its cells, and the facts denied for its process.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Row {
+    /// The cells, one per column.
+    pub values: Vec<Value>,
+    /// The requested facts that were denied.
+    pub denied: Mask,
+}
+
+/// The table: one row per record, sorted.
+pub fn rows(records: &[Record<'_>], cols: &[&Field], keys: &[SortKey]) -> Vec<Row> {
     let pid = field("pid").map(|f| f.get);
     let tid = field("tid").map(|f| f.get);
     let mut recs: Vec<&Record<'_>> = records.iter().collect();
     recs.sort_by(|a, b| {
         for k in keys {
-            let o = (k.field.get)(a).cmp(&(k.field.get)(b));
+            let o = cell(k.field, a).cmp(&cell(k.field, b));
             let o = if k.descending { o.reverse() } else { o };
             if o != Ordering::Equal {
                 return o;
@@ -338,15 +434,27 @@ pub fn rows(records: &[Record<'_>], cols: &[&Field], keys: &[SortKey]) -> Vec<Ve
         by(pid).then(by(tid))
     });
     recs.iter()
-        .map(|r| cols.iter().map(|f| (f.get)(r)).collect())
+        .map(|r| Row {
+            values: cols.iter().map(|f| cell(f, r)).collect(),
+            denied: r.denied(),
+        })
         .collect()
 }
 
+/// The cell of field `f` for `r`: [`Value::Denied`] when a fact it needs was denied.
+fn cell(f: &Field, r: &Record<'_>) -> Value {
+    if r.denied().intersects(f.mask) {
+        Value::Denied
+    } else {
+        (f.get)(r)
+    }
+}
+
 /// The text table, ps style: a header line, right-aligned numbers, the last column unpadded.
-pub fn render(cols: &[&Field], rows: &[Vec<Value>]) -> String {
+pub fn render(cols: &[&Field], rows: &[Row]) -> String {
     let cells: Vec<Vec<String>> = rows
         .iter()
-        .map(|r| r.iter().map(Value::text).collect())
+        .map(|r| r.values.iter().map(Value::text).collect())
         .collect();
     let widths: Vec<usize> = cols
         .iter()
@@ -384,20 +492,36 @@ pub fn render(cols: &[&Field], rows: &[Vec<Value>]) -> String {
     out
 }
 
-/// The JSON table: an array of objects keyed by field name.
-pub fn json(cols: &[&Field], rows: &[Vec<Value>]) -> Json {
-    Json::Array(
-        rows.iter()
-            .map(|r| {
-                let m: Map<String, Json> = cols
-                    .iter()
-                    .zip(r)
-                    .map(|(f, v)| (f.name.to_string(), v.json()))
-                    .collect();
-                Json::Object(m)
-            })
-            .collect(),
-    )
+/// The JSON table: an array of objects keyed by field name, in column order, each with
+/// `denied`: the facts denied for that process (their fields are `null`).
+pub struct Table<'a> {
+    /// The columns.
+    pub cols: &'a [&'static Field],
+    /// The rows.
+    pub rows: &'a [Row],
+}
+
+struct JsonRow<'a>(&'a [&'static Field], &'a Row);
+
+impl Serialize for JsonRow<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(Some(self.0.len() + 1))?;
+        for (f, v) in self.0.iter().zip(&self.1.values) {
+            m.serialize_entry(f.name, v)?;
+        }
+        m.serialize_entry("denied", &self.1.denied.names().collect::<Vec<_>>())?;
+        m.end()
+    }
+}
+
+impl Serialize for Table<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut seq = s.serialize_seq(Some(self.rows.len()))?;
+        for r in self.rows {
+            seq.serialize_element(&JsonRow(self.cols, r))?;
+        }
+        seq.end()
+    }
 }
 
 /// The `--help` text listing the fields.
@@ -410,6 +534,11 @@ pub fn fields_help() -> String {
             .join(", ");
         s.push_str(&format!("  {names:<26} {:<9} {}\n", f.header, f.help));
     }
+    s.push_str(
+        "\n- : does not apply (NI of a real-time task); ? : denied. RSS and VSZ of a kernel \
+         thread are 0.\nargs, command and cmd (the command line) are not available: \
+         process_getinfo(2) does not report it.\n",
+    );
     s
 }
 
@@ -434,19 +563,40 @@ mod tests {
     #[test]
     fn table_layout() {
         let cols = fields("pid,s,comm").unwrap();
+        let row = |values, denied| Row { values, denied };
         let rows = vec![
-            vec![
-                Value::Int(1),
-                Value::Str("S".into()),
-                Value::Str("init".into()),
-            ],
-            vec![Value::Int(1234), Value::Missing, Value::Str("sh".into())],
+            row(
+                vec![
+                    Value::Int(1),
+                    Value::Text(b"S".to_vec()),
+                    Value::Text(b"init".to_vec()),
+                ],
+                Mask::empty(),
+            ),
+            row(
+                vec![Value::Int(1234), Value::Missing, Value::Denied],
+                Mask::COMM,
+            ),
         ];
-        assert_eq!(
-            render(&cols, &rows),
-            " PID S COMM\n   1 S init\n1234 - sh\n"
-        );
-        assert_eq!(json(&cols, &rows)[1]["s"], Json::Null);
-        assert_eq!(json(&cols, &rows)[1]["pid"], Json::from(1234));
+        assert_eq!(render(&cols, &rows), " PID S COMM\n   1 S init\n1234 - ?\n");
+        let json = serde_json::to_value(Table {
+            cols: &cols,
+            rows: &rows,
+        })
+        .unwrap();
+        assert_eq!(json[1]["s"], serde_json::Value::Null);
+        assert_eq!(json[1]["pid"], serde_json::json!(1234));
+        assert_eq!(json[1]["denied"], serde_json::json!(["comm"]));
+        assert_eq!(json[0]["denied"], serde_json::json!([]));
+    }
+
+    #[test]
+    fn args_is_an_error_that_names_the_command_line() {
+        for name in ["args", "command", "cmd"] {
+            let e = fields(&format!("pid,{name}")).err().unwrap();
+            assert!(e.contains("command line"), "{e}");
+        }
+        assert_eq!(field("priority").unwrap().name, "priority");
+        assert!(field("prio").is_none());
     }
 }

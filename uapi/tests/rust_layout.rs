@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 
-//! The `#[repr(C)]` mirrors against the C uapi header, field by field: a C program built from
-//! `../uapi/linux/process_getinfo.h` prints every `offsetof` and `sizeof`, and each must equal
-//! the Rust side. Also checks the constants. Skipped (with a note) when no C compiler exists.
+//! The Rust crate's `#[repr(C)]` mirrors (tools/src/uapi.rs) against this directory's C header,
+//! field by field: a C program built from `linux/process_getinfo.h` prints every `offsetof` and
+//! `sizeof`, and each must equal the Rust side. Also checks the constants. It lives with the
+//! header so that the published crate holds no test that reaches outside it; cargo runs it as
+//! the `uapi_layout` test of the workspace's `pgi` package (tools/pgi/Cargo.toml). Skipped
+//! (with a note) when no C compiler exists.
 
 use std::mem::{offset_of, size_of};
 use std::path::Path;
@@ -101,7 +104,8 @@ fn mirrors_match_the_c_header() {
         format!("nr {nr}\nmax {NR_PROC_MAX}\n"),
     );
 
-    let uapi = Path::new(env!("CARGO_MANIFEST_DIR")).join("../uapi");
+    // tools/pgi/../../uapi: the directory of this file.
+    let uapi = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../uapi");
     let dir = std::env::temp_dir().join(format!("pgi-layout-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let src = dir.join("layout.c");

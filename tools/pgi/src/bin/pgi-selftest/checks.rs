@@ -1,15 +1,17 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: MIT OR Apache-2.0
 
 //! The checks: each is a name and a closure returning `Err(why)` on failure.
 
 use std::collections::BTreeSet;
-use std::os::fd::AsRawFd;
+use std::os::fd::AsFd;
 use std::process::ExitCode;
 use std::rc::Rc;
 use std::sync::OnceLock;
 
+use process_getinfo::backend::{Provider, Syscall};
 use process_getinfo::{
-    sys, Backend, Error, Flags, Info, Mask, Query, Record, Snapshot, Target, VmaFlags,
+    sys, Backend, Error, Flags, Info, Mask, Query, Record, Request, Snapshot, Target, Unavailable,
+    VmaFlags,
 };
 
 use crate::procs::Procs;
@@ -58,7 +60,7 @@ fn view(fact: Mask, r: &Record<'_>) -> String {
     }
 }
 
-fn run(q: &Query, b: Backend) -> Result<Snapshot, String> {
+fn run(q: &Query<'_>, b: Backend) -> Result<Snapshot, String> {
     q.clone()
         .backend(b)
         .run()
@@ -66,10 +68,7 @@ fn run(q: &Query, b: Backend) -> Result<Snapshot, String> {
 }
 
 fn records(s: &Snapshot) -> Result<Vec<Record<'_>>, String> {
-    Ok(s.info()
-        .map_err(|e| format!("parse: {e}"))?
-        .records()
-        .collect())
+    Ok(s.info().records().collect())
 }
 
 /// The first difference between two views, for the TAP diagnostics.
@@ -99,7 +98,7 @@ type Matrix = Vec<Vec<Option<String>>>;
 fn skipped() -> Mask {
     std::env::var("PGI_SELFTEST_SKIP")
         .ok()
-        .and_then(|s| Mask::parse_list(&s).ok())
+        .and_then(|s| s.parse::<Mask>().ok())
         .unwrap_or_default()
 }
 
@@ -207,16 +206,13 @@ pub fn nobody_helper() -> ExitCode {
             .mask(Mask::IDS | Mask::MEMORY_MAP)
             .backend(b);
         let line = match q.run() {
-            Ok(s) => match s.info() {
-                Ok(info) => match info.records().next() {
-                    Some(r) => {
-                        let status = if r.is_noaccess() { "NOACCESS" } else { "ok" };
-                        let strict = errno_of(q.clone().strict(true).run()).unwrap_or(0);
-                        format!("status={status} mask={:?} strict_errno={strict}", r.mask)
-                    }
-                    None => "no record".into(),
-                },
-                Err(e) => format!("parse: {e}"),
+            Ok(s) => match s.info().records().next() {
+                Some(r) => {
+                    let status = if r.is_noaccess() { "NOACCESS" } else { "ok" };
+                    let strict = errno_of(q.clone().strict(true).run()).unwrap_or(0);
+                    format!("status={status} mask={:?} strict_errno={strict}", r.mask)
+                }
+                None => "no record".into(),
             },
             Err(e) => format!("error: {e}"),
         };
@@ -335,14 +331,14 @@ pub fn all(p: &Procs) -> Vec<Test<'_>> {
         Box::new(|| {
             let q = Query::header_only().mask(Mask::MEMINFO);
             let (s, pf) = (run(&q, Backend::Syscall)?, run(&q, Backend::Procfs)?);
-            let mi = |s: &Snapshot| s.info().ok().and_then(|i: Info<'_>| i.meminfo());
+            let mi = |s: &Snapshot| s.info().meminfo();
             let (a, b) = (mi(&s).ok_or("no meminfo")?, mi(&pf).ok_or("no meminfo")?);
             ensure(
                 a.mem_total_kb == b.mem_total_kb
                     && a.swap_total_kb == b.swap_total_kb
                     && a.mem_free_kb <= a.mem_total_kb
                     && a.mem_available_kb <= a.mem_total_kb
-                    && s.info().map_or(0, |i| i.len()) == 0,
+                    && s.info().is_empty(),
                 || format!("syscall {a:?}\nprocfs  {b:?}"),
             )
         }),
@@ -391,7 +387,7 @@ pub fn all(p: &Procs) -> Vec<Test<'_>> {
             // SAFETY: `fd` is a new descriptor that nothing else owns.
             let fd = unsafe { <std::os::fd::OwnedFd as std::os::fd::FromRawFd>::from_raw_fd(fd) };
             let mask = Mask::IDS | Mask::COMM | Mask::STATUS | Mask::PRIO;
-            let by_fd = Query::new(Target::Pidfds(vec![fd.as_raw_fd()])).mask(mask);
+            let by_fd = Query::pidfds([fd.as_fd()]).mask(mask);
             let by_pid = Query::pids([sleeper]).mask(mask);
             let mut views = Vec::new();
             for q in [&by_fd, &by_pid] {
@@ -416,7 +412,7 @@ pub fn all(p: &Procs) -> Vec<Test<'_>> {
         "pidfd that is not a pidfd: EBADF in both".into(),
         Box::new(|| {
             let f = std::fs::File::open("/dev/null").map_err(|e| e.to_string())?;
-            let q = Query::new(Target::Pidfds(vec![f.as_raw_fd()])).mask(Mask::IDS);
+            let q = Query::pidfds([f.as_fd()]).mask(Mask::IDS);
             let e =
                 [Backend::Syscall, Backend::Procfs].map(|b| errno_of(q.clone().backend(b).run()));
             ensure(e == [Some(libc::EBADF); 2], || format!("errnos {e:?}"))
@@ -429,7 +425,7 @@ pub fn all(p: &Procs) -> Vec<Test<'_>> {
             let mut buf = vec![0u8; 4096];
             let bad = Mask::from_bits_retain(1 << 40);
             let e = sys::process_getinfo(&[], Flags::empty(), bad, &mut buf).map_err(|e| e.errno());
-            ensure(e == Err(libc::EINVAL), || format!("{e:?}"))
+            ensure(e == Err(Some(libc::EINVAL)), || format!("{e:?}"))
         }),
     ));
 
@@ -440,7 +436,7 @@ pub fn all(p: &Procs) -> Vec<Test<'_>> {
                 .mask(Mask::IDS | Mask::COMM | Mask::MEMORY_MAP)
                 .initial_size(88);
             let s = run(&q, Backend::Syscall)?;
-            let info = s.info().map_err(|e| e.to_string())?;
+            let info = s.info();
             ensure(
                 s.calls() >= 2 && !info.is_truncated() && !info.is_empty(),
                 || format!("calls {}, records {}", s.calls(), info.len()),
@@ -454,7 +450,7 @@ pub fn all(p: &Procs) -> Vec<Test<'_>> {
             let mut buf = vec![0u8; 2048];
             let mask = Mask::IDS | Mask::COMM;
             match sys::process_getinfo(&[], Flags::ALL, mask, &mut buf) {
-                Err(sys::SysError::TooBig { needed }) if needed > buf.len() => {}
+                Err(Error::TooBig { needed, calls: 1 }) if needed > buf.len() => {}
                 other => return Err(format!("expected E2BIG, got {other:?}")),
             }
             let info = Info::parse(&buf).map_err(|e| e.to_string())?;
@@ -464,6 +460,21 @@ pub fn all(p: &Procs) -> Vec<Test<'_>> {
                     && info.records().all(|r| r.mask == mask && r.comm.is_some()),
                 || format!("truncated {}, records {}", info.is_truncated(), info.len()),
             )
+        }),
+    ));
+
+    tests.push((
+        "probe: the module is in /sys/module, and a sysfs root without it stops the call".into(),
+        Box::new(|| {
+            let req = Request::new(Target::None);
+            let real = Syscall::default().answer(&req).map_err(|e| e.to_string())?;
+            ensure(real.calls() == 1, || format!("calls {}", real.calls()))?;
+            let empty = std::env::temp_dir().join("pgi-selftest-empty-sysfs");
+            std::fs::create_dir_all(&empty).map_err(|e| e.to_string())?;
+            match Syscall::default().sysfs_root(&empty).answer(&req) {
+                Err(Error::Unavailable(Unavailable::NotCarried { .. })) => Ok(()),
+                other => Err(format!("with an empty sysfs root: {other:?}")),
+            }
         }),
     ));
 

@@ -1,28 +1,55 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: MIT OR Apache-2.0
 
 //! `pgi`: ps, maps and meminfo from one process_getinfo(2) call each.
 
+mod escape;
 mod ps;
 
+use std::collections::HashSet;
 use std::io::Write;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
-use process_getinfo::{Backend, Info, Mask, Query, Snapshot, Vma, VmaFlags};
-use serde_json::{json, Value as Json};
+use clap::{Parser, Subcommand, ValueEnum};
+use process_getinfo::{Backend, Mask, Query, Snapshot, Vma, VmaFlags};
+use serde::Serialize;
 
-/// Process information from one process_getinfo(2) call.
+/// pgi: a process table, a memory map or the system's memory, from one process_getinfo(2)
+/// call each (or from /proc on a kernel without the call).
 #[derive(Parser)]
-#[command(name = "pgi", version, about)]
+#[command(name = "pgi", version)]
 struct Cli {
-    /// Who answers: the system call, /proc, or the call with a fallback to /proc on ENOSYS.
-    #[arg(long, global = true, default_value = "auto", value_parser = ["syscall", "procfs", "auto"])]
-    backend: String,
-    /// Print JSON instead of text.
+    /// Who answers.
+    #[arg(long, global = true, value_enum, default_value_t = BackendArg::Auto)]
+    backend: BackendArg,
+    /// Print JSON instead of text (addresses, inodes and other 64-bit values as strings).
     #[arg(long, global = true)]
     json: bool,
+    /// Say on stderr when the automatic backend reads /proc because the call is missing.
+    #[arg(short, long, global = true)]
+    verbose: bool,
     #[command(subcommand)]
     cmd: Cmd,
+}
+
+/// The `--backend` values.
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum BackendArg {
+    /// process_getinfo(2) only: fail where the kernel does not carry it.
+    Syscall,
+    /// /proc only.
+    Procfs,
+    /// process_getinfo(2), or /proc where the kernel does not carry it.
+    Auto,
+}
+
+impl From<BackendArg> for Backend {
+    fn from(b: BackendArg) -> Backend {
+        match b {
+            BackendArg::Syscall => Backend::Syscall,
+            BackendArg::Procfs => Backend::Procfs,
+            BackendArg::Auto => Backend::Auto,
+        }
+    }
 }
 
 #[derive(Subcommand)]
@@ -39,12 +66,13 @@ enum Cmd {
         /// One row per thread, with a TID column.
         #[arg(short = 'T', long)]
         threads: bool,
-        /// Only these pids (comma-separated) instead of every process.
+        /// Only these pids (comma-separated) instead of every process; each once.
         #[arg(short = 'p', long = "pid", value_name = "PIDS", value_delimiter = ',')]
         pids: Vec<i32>,
     },
     /// The memory map of a process, as /proc/PID/maps, after a flags column:
-    /// s shared, l locked, h hugetlb, S special name (`-` when not set).
+    /// s shared, l locked, h hugetlb, S special name (`-` when not set). Control characters
+    /// in names are escaped as \ooo, as maps escapes a newline (\012).
     Maps {
         /// The process (or thread) id.
         pid: i32,
@@ -53,30 +81,30 @@ enum Cmd {
     Meminfo,
 }
 
-fn run_query(q: Query, backend: &str) -> Result<Snapshot, String> {
-    let backend: Backend = backend.parse()?;
-    let snap = q.backend(backend).run().map_err(|e| e.to_string())?;
-    if snap.fell_back() {
-        eprintln!("pgi: process_getinfo(2) is not available (ENOSYS); reading /proc instead");
+fn run_query(cli: &Cli, q: Query<'_>) -> Result<Snapshot, String> {
+    let snap = q
+        .backend(cli.backend.into())
+        .run()
+        .map_err(|e| e.to_string())?;
+    if snap.fell_back() && cli.verbose {
+        eprintln!("pgi: process_getinfo(2) is not available here; read /proc instead");
     }
     Ok(snap)
 }
 
-fn parse(snap: &Snapshot) -> Result<Info<'_>, String> {
-    snap.info().map_err(|e| format!("malformed buffer: {e}"))
-}
-
-fn print(out: &str) -> Result<(), String> {
+/// Writes `out` to stdout; a closed pipe (`pgi ps | head`) is not an error.
+fn print(out: &[u8]) -> Result<(), String> {
     let mut o = std::io::stdout().lock();
-    match o.write_all(out.as_bytes()).and_then(|_| o.flush()) {
-        // A closed pipe (`pgi ps | head`) is not an error.
+    match o.write_all(out).and_then(|_| o.flush()) {
         Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e.to_string()),
         _ => Ok(()),
     }
 }
 
-fn print_json(v: &Json) -> Result<(), String> {
-    print(&format!("{v:#}\n"))
+fn print_json(v: &impl Serialize) -> Result<(), String> {
+    let mut s = serde_json::to_string_pretty(v).map_err(|e| e.to_string())?;
+    s.push('\n');
+    print(s.as_bytes())
 }
 
 fn cmd_ps(
@@ -99,19 +127,21 @@ fn cmd_ps(
     let q = if pids.is_empty() {
         Query::all()
     } else {
-        Query::pids(pids.iter().copied())
+        // As ps: a pid given twice is one row.
+        let mut seen = HashSet::new();
+        Query::pids(pids.iter().copied().filter(|p| seen.insert(*p)))
     };
-    let snap = run_query(
-        q.mask(ps::mask(&cols, &keys)).threads(threads),
-        &cli.backend,
-    )?;
-    let info = parse(&snap)?;
+    let snap = run_query(cli, q.mask(ps::mask(&cols, &keys)).threads(threads))?;
+    let info = snap.info();
     let recs: Vec<_> = info.records().filter(|r| !r.is_gone()).collect();
     let rows = ps::rows(&recs, &cols, &keys);
     if cli.json {
-        print_json(&ps::json(&cols, &rows))?;
+        print_json(&ps::Table {
+            cols: &cols,
+            rows: &rows,
+        })?;
     } else {
-        print(&ps::render(&cols, &rows))?;
+        print(ps::render(&cols, &rows).as_bytes())?;
     }
     // As ps: no process selected is a failure.
     Ok(!rows.is_empty())
@@ -129,33 +159,9 @@ fn vma_flags(v: &Vma<'_>) -> String {
     .collect()
 }
 
-fn vma_json(v: &Vma<'_>) -> Json {
-    let flags: Vec<&str> = [
-        (VmaFlags::SHARED, "shared"),
-        (VmaFlags::LOCKED, "locked"),
-        (VmaFlags::HUGETLB, "hugetlb"),
-        (VmaFlags::SPECIAL, "special"),
-    ]
-    .iter()
-    .filter(|(f, _)| v.flags.contains(*f))
-    .map(|&(_, n)| n)
-    .collect();
-    json!({
-        "start": v.start,
-        "end": v.end,
-        "perms": String::from_utf8_lossy(&v.perms()),
-        "offset": v.file_offset,
-        "dev_major": v.dev_major,
-        "dev_minor": v.dev_minor,
-        "inode": v.inode,
-        "name": v.name_lossy(),
-        "flags": flags,
-    })
-}
-
 fn cmd_maps(cli: &Cli, pid: i32) -> Result<bool, String> {
-    let snap = run_query(Query::pids([pid]).mask(Mask::MEMORY_MAP), &cli.backend)?;
-    let info = parse(&snap)?;
+    let snap = run_query(cli, Query::pids([pid]).mask(Mask::MEMORY_MAP))?;
+    let info = snap.info();
     let rec = info
         .records()
         .next()
@@ -163,52 +169,48 @@ fn cmd_maps(cli: &Cli, pid: i32) -> Result<bool, String> {
     if rec.is_gone() {
         return Err(format!("{pid}: no such process"));
     }
-    if rec.is_noaccess() {
+    if !rec.denied().is_empty() {
         return Err(format!("{pid}: permission denied"));
     }
     // No memory map: a kernel thread (or an exited process); like /proc/PID/maps, print nothing.
-    let vmas = rec.memory_map.into_iter().flatten();
+    let vmas = rec.memory_map.unwrap_or_default();
     if cli.json {
-        let v: Vec<Json> = vmas.map(|v| vma_json(&v)).collect();
-        return print_json(&json!({ "pid": pid, "vmas": v })).map(|_| true);
+        #[derive(Serialize)]
+        struct Maps<'a> {
+            pid: i32,
+            vmas: process_getinfo::Vmas<'a>,
+        }
+        print_json(&Maps { pid, vmas })?;
+        return Ok(true);
     }
     let mut out = Vec::new();
+    let mut line = Vec::new();
     for v in vmas {
+        line.clear();
+        v.write_maps_line(&mut line);
         out.extend_from_slice(vma_flags(&v).as_bytes());
         out.push(b' ');
-        v.write_maps_line(&mut out);
+        out.extend_from_slice(&escape::octal(&line));
         out.push(b'\n');
     }
-    let mut o = std::io::stdout().lock();
-    match o.write_all(&out).and_then(|_| o.flush()) {
-        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e.to_string()),
-        _ => Ok(true),
-    }
+    print(&out).map(|_| true)
 }
 
 fn cmd_meminfo(cli: &Cli) -> Result<bool, String> {
-    let snap = run_query(Query::header_only().mask(Mask::MEMINFO), &cli.backend)?;
-    let info = parse(&snap)?;
-    let m = info
+    let snap = run_query(cli, Query::header_only().mask(Mask::MEMINFO))?;
+    let m = snap
+        .info()
         .meminfo()
         .ok_or_else(|| "no meminfo in the answer".to_string())?;
     if cli.json {
-        print_json(&json!({
-            "mem_total_kb": m.mem_total_kb,
-            "mem_free_kb": m.mem_free_kb,
-            "mem_available_kb": m.mem_available_kb,
-            "buffers_kb": m.buffers_kb,
-            "cached_kb": m.cached_kb,
-            "swap_total_kb": m.swap_total_kb,
-            "swap_free_kb": m.swap_free_kb,
-        }))?;
+        print_json(&m)?;
     } else {
         let s: String = m
             .entries()
             .iter()
             .map(|(k, v)| format!("{:<16}{v:>8} kB\n", format!("{k}:")))
             .collect();
-        print(&s)?;
+        print(s.as_bytes())?;
     }
     Ok(true)
 }
