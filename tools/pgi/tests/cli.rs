@@ -331,6 +331,13 @@ fn maps_escapes_control_characters_in_names() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+/// The cells of the one row of `pgi ps -p PID -o COLS`, through procfs.
+fn ps_row(pid: &str, cols: &str) -> Vec<String> {
+    let out = stdout(&pgi(&["--backend", "procfs", "ps", "-p", pid, "-o", cols]));
+    let row = out.lines().nth(1).unwrap_or_else(|| panic!("{out}"));
+    row.split_whitespace().map(String::from).collect()
+}
+
 #[test]
 fn pri_ni_and_stat_mean_what_ps_means() {
     let dir = scratch("prio");
@@ -346,18 +353,11 @@ fn pri_ni_and_stat_mean_what_ps_means() {
     }
     std::thread::sleep(Duration::from_millis(100));
     let cols = "pid,pri,priority,ni,stat,cls";
-    let out = stdout(&pgi(&[
-        "--backend",
-        "procfs",
-        "ps",
-        "-p",
-        &nice.pid(),
-        "-o",
-        cols,
-    ]));
-    let row: Vec<&str> = out.lines().nth(1).unwrap().split_whitespace().collect();
     // stat's priority 25 (nice 5): ps's pri is 39 - 25.
-    assert_eq!(row[1..], ["14", "25", "5", "TN", "TS"], "{out}");
+    assert_eq!(
+        ps_row(&nice.pid(), cols)[1..],
+        ["14", "25", "5", "TN", "TS"]
+    );
 
     let rt = Sleeper::start(&dir, b"pgi-fifo");
     let param = libc::sched_param { sched_priority: 99 };
@@ -370,17 +370,10 @@ fn pri_ni_and_stat_mean_what_ps_means() {
         );
         return;
     }
-    let out = stdout(&pgi(&[
-        "--backend",
-        "procfs",
-        "ps",
-        "-p",
-        &rt.pid(),
-        "-o",
-        cols,
-    ]));
-    let row: Vec<&str> = out.lines().nth(1).unwrap().split_whitespace().collect();
-    assert_eq!(row[1..], ["139", "-100", "-", "S", "FF"], "{out}");
+    assert_eq!(
+        ps_row(&rt.pid(), cols)[1..],
+        ["139", "-100", "-", "S", "FF"]
+    );
     let v = json(&[
         "--backend",
         "procfs",
