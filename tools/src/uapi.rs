@@ -3,9 +3,10 @@
 //! The Rust mirror of `<linux/process_getinfo.h>`.
 //!
 //! The three structs are `#[repr(C)]` copies of the C ones, checked at compile time against the
-//! `*_SIZE_VER0` values of the header (and, in the test suite, field by field against the C
-//! header itself). They describe the *first* version of each struct: a newer kernel may write a
-//! larger `size`, so the parser reads these prefixes and follows offsets, never `size_of`.
+//! `*_SIZE_VER0` values of the header (and, by `uapi/tests/rust_layout.rs` of the repository,
+//! field by field against the C header itself). They describe the *first* version of each
+//! struct: a newer kernel may write a larger `size`, so the parser reads these prefixes and
+//! follows offsets, never `size_of`.
 
 /// The x86_64 system call number (`__NR_process_getinfo`).
 pub const NR_PROCESS_GETINFO: libc::c_long = 473;
