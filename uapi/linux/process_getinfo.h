@@ -12,11 +12,15 @@
  * PROCESS_GETINFO_ALL, @proc must be NULL and @nr_proc 0: every thread
  * group visible in the caller's pid namespace (one record for its leader), or
  * with PROCESS_GETINFO_THREADS every visible thread.  @nr_proc == 0 without
- * ALL is valid and returns only the header.
+ * ALL is valid and returns only the header.  An id may be repeated, or
+ * with THREADS name a thread group an earlier id named: each element of
+ * @proc is answered by its own records, built again (when the result no
+ * longer fits, counted by the size the first answer took).
  *
  * Facts.  @mask is an OR of PROCESS_INFO_* bits; unknown bits fail with
  * EINVAL.  The header's supported_mask lists every bit this kernel knows, so
- * a call with @mask 0 discovers it.
+ * a call with @mask 0 discovers it.  VM_SEQ is known only on kernels with
+ * CONFIG_PER_VMA_LOCK, whose mmap-lock write sequence it is built on.
  *
  * Output.  @out_buf receives one relocatable buffer: struct process_info at
  * offset 0, then a chain of struct procrec, each optionally followed by its
@@ -40,7 +44,9 @@
  * names no visible process gives a record with PROCREC_GONE (tid then holds
  * the requested id, or the pidfd number) and a fact the caller may not see is
  * left out of the record's mask with PROCREC_NOACCESS set.  With STRICT
- * those fail the call with ESRCH and EACCES.  A fact that does not apply
+ * those fail the call with ESRCH and EACCES, decided for every record before
+ * anything is written: a failed STRICT call writes neither @out_buf nor
+ * *@inout_sz.  A fact that does not apply
  * (VM_COUNTERS, VM_SEQ, MEMORY_MAP of a kernel thread or of an exited
  * process) is left out of the mask without NOACCESS.
  *
@@ -50,13 +56,27 @@
  * vm_seq of one process are read under one hold of its mmap lock, so they
  * are one consistent picture.  Records of explicit ids follow the order of
  * @proc; under THREADS each process's threads are adjacent; under ALL the
- * order is unspecified but each visible process appears exactly once.
+ * order is unspecified but each visible process appears exactly once.  The
+ * work under the task list lock is bounded by the number of tasks in the
+ * caller's pid namespace plus the number of distinct ids, whatever the
+ * arguments; ALL from a child pid namespace walks that namespace's pids.
  *
- * Access.  What /proc/PID/stat and /proc/PID/status show, anyone who can see
- * the process in their pid namespace may read.  VM_SEQ and MEMORY_MAP need
- * ptrace read access (PTRACE_MODE_READ_FSCREDS), as /proc/PID/maps does.
- * Ids are given in the caller's pid namespace and user namespace (unmapped
- * uids and gids read as the overflow id).
+ * Access: never more than /proc shows.  What /proc/PID/stat and
+ * /proc/PID/status show, anyone who can see the process in their pid
+ * namespace may read.  VM_SEQ and MEMORY_MAP need ptrace read access
+ * (PTRACE_MODE_READ_FSCREDS), as /proc/PID/maps does.  PRIO also asks the
+ * security modules, as sched_getscheduler(2) does.  procfs's hidepid=
+ * hardening applies through the module parameters hidepid (0 off,
+ * 1 noaccess, 2 invisible, 4 ptraceable: procfs's values, and names on
+ * input) and gid (the exempt group, a gid of the initial user namespace;
+ * default 0, as procfs's), set at load time or by root at run time in
+ * /sys/module/process_getinfo/parameters/ to match how /proc is mounted: a
+ * process procfs would hide is not listed under ALL and is PROCREC_GONE when
+ * named; one whose details procfs would deny has only IDS and
+ * PROCREC_NOACCESS.  The ptrace checks of an ALL sweep are not audited
+ * (PTRACE_MODE_NOAUDIT); those of named ids are, as procfs's are.  Ids are
+ * given in the caller's pid namespace and user namespace (unmapped uids and
+ * gids read as the overflow id).
  *
  * Errors.  EINVAL (unknown flag or mask bit, bad @nr_proc, ALL with @proc or
  * @nr_proc, PIDFD with ALL), EFAULT, E2BIG (see Size), EBADF (a pidfd that is
@@ -98,6 +118,10 @@
 #define PROCESS_INFO_VM_COUNTERS	(1ULL << 7) /* rss_*_kb, vm_size_kb, swap_kb */
 #define PROCESS_INFO_VM_SEQ		(1ULL << 8) /* vm_seq */
 #define PROCESS_INFO_MEMORY_MAP		(1ULL << 9) /* first_vma_offset, nr_vmas */
+#define PROCESS_INFO_CPU_TIMES		(1ULL << 10) /* utime_ns ... maj_flt, nr_threads */
+#define PROCESS_INFO_SESSION		(1ULL << 11) /* pgid, sid, tty_nr, tpgid */
+#define PROCESS_INFO_CMDLINE		(1ULL << 12) /* cmdline_offset, cmdline_size */
+#define PROCESS_INFO_MEMORY_ROLLUP	(1ULL << 13) /* rollup_offset */
 
 /* process_info.flags */
 #define PROCESS_INFO_TRUNCATED		(1U << 0) /* E2BIG: a prefix only */
@@ -157,7 +181,20 @@ struct process_info {
  * @nr_vmas, @first_vma_offset: the struct procrec_vma chain (MEMORY_MAP)
  * @rss_anon_kb ... @swap_kb: RssAnon, RssFile, RssShmem, VmSize, VmSwap of
  *	/proc/PID/status (VM_COUNTERS)
- * @vm_seq: changes whenever the memory map may have changed (VM_SEQ)
+ * @utime_ns, @stime_ns: user and system CPU time, as fields 14 and 15 of
+ *	/proc/PID/stat but in nanoseconds; @start_time_ns: start time after
+ *	boot, as field 22; @min_flt, @maj_flt: fields 10 and 12; @nr_threads:
+ *	field 20.  Thread-group totals in a process's record, the thread's own
+ *	(as /proc/PID/task/TID/stat) under THREADS (CPU_TIMES)
+ * @pgid, @sid, @tty_nr, @tpgid: fields 5 to 8 of /proc/PID/stat (SESSION)
+ * @cmdline_offset, @cmdline_size: the @cmdline_size bytes /proc/PID/cmdline
+ *	returns (NUL-separated arguments), followed in the buffer by a NUL not
+ *	counted in @cmdline_size (CMDLINE)
+ * @rollup_offset: offset of the struct procrec_rollup (MEMORY_ROLLUP)
+ * @vm_seq: changes whenever the memory map may have changed (VM_SEQ): the
+ *	low 32 bits count the mm's write-lock sections modulo 2^32, the high 32
+ *	bits its exec count, so two values from one exec compare equal only if
+ *	no change, or a multiple of 2^31 changes, separates them
  */
 struct procrec {
 	__u32 size;
@@ -192,9 +229,25 @@ struct procrec {
 	__u64 vm_size_kb;
 	__u64 swap_kb;
 	__u64 vm_seq;
+	/* PROCREC_SIZE_VER0 */
+	__u64 utime_ns;
+	__u64 stime_ns;
+	__u64 start_time_ns;
+	__u64 min_flt;
+	__u64 maj_flt;
+	__u32 nr_threads;
+	__s32 pgid;
+	__s32 sid;
+	__u32 tty_nr;
+	__s32 tpgid;
+	__u32 cmdline_offset;
+	__u32 cmdline_size;
+	__u32 rollup_offset;
+	/* PROCREC_SIZE_VER1 */
 };
 
 #define PROCREC_SIZE_VER0		152
+#define PROCREC_SIZE_VER1		224	/* CPU_TIMES ... MEMORY_ROLLUP */
 
 /*
  * struct procrec_vma - one VMA, in address order (MEMORY_MAP)
@@ -207,7 +260,8 @@ struct procrec {
  * @flags: PROCREC_VMA_* bits
  * @backing_file_name_offset: offset of the name /proc/PID/maps prints,
  *	unescaped: a path (with " (deleted)" if unlinked), or a special name such
- *	as [heap], [stack], [vdso], [anon:NAME]; 0 when maps prints none
+ *	as [heap], [stack], [vdso], [anon:NAME]; 0 when maps prints none.  A
+ *	path may be longer than PATH_MAX (maps prints it whole; so does this)
  */
 struct procrec_vma {
 	__u32 size;
@@ -225,5 +279,34 @@ struct procrec_vma {
 };
 
 #define PROCREC_VMA_SIZE_VER0		64
+
+/*
+ * struct procrec_rollup - what /proc/PID/smaps_rollup shows (MEMORY_ROLLUP)
+ * @size: sizeof this struct as written by the kernel
+ * @rss_kb ... @locked_kb: Rss, Pss, Pss_Dirty, Pss_Anon, Pss_File,
+ *	Pss_Shmem, Shared_Clean, Shared_Dirty, Private_Clean, Private_Dirty,
+ *	Referenced, Anonymous, Swap, SwapPss and Locked, in kB
+ */
+struct procrec_rollup {
+	__u32 size;
+	__u32 __reserved0;
+	__u64 rss_kb;
+	__u64 pss_kb;
+	__u64 pss_dirty_kb;
+	__u64 pss_anon_kb;
+	__u64 pss_file_kb;
+	__u64 pss_shmem_kb;
+	__u64 shared_clean_kb;
+	__u64 shared_dirty_kb;
+	__u64 private_clean_kb;
+	__u64 private_dirty_kb;
+	__u64 referenced_kb;
+	__u64 anonymous_kb;
+	__u64 swap_kb;
+	__u64 swap_pss_kb;
+	__u64 locked_kb;
+};
+
+#define PROCREC_ROLLUP_SIZE_VER0	128
 
 #endif /* _UAPI_LINUX_PROCESS_GETINFO_H */
