@@ -4,8 +4,9 @@
 //!
 //! The procfs backend builds its answer with this, so that both backends hand out the same
 //! buffer format and the same parsed types; tests use it to make buffers too. Each record is
-//! its `struct procrec`, then its comm, then its VMAs (8-byte aligned) with each distinct file
-//! name stored once per record.
+//! its `struct procrec` (`PROCREC_SIZE_VER1` bytes, as a kernel with `CPU_TIMES` writes it),
+//! then its comm, its command line (its bytes and a NUL), its `struct procrec_rollup`, then its
+//! VMAs (8-byte aligned) with each distinct file name stored once per record.
 
 use std::collections::HashMap;
 use std::fmt;
@@ -14,8 +15,8 @@ use crate::flags::{InfoFlags, Mask};
 use crate::parse::{Record, Vmas};
 use crate::record::{Ids, Meminfo};
 use crate::uapi::{
-    ProcRec, ProcRecVma, ProcessInfo, PROCESS_INFO_SIZE_VER0, PROCREC_SIZE_VER0,
-    PROCREC_VMA_SIZE_VER0,
+    ProcRec, ProcRecRollup, ProcRecVma, ProcessInfo, PROCESS_INFO_SIZE_VER0,
+    PROCREC_ROLLUP_SIZE_VER0, PROCREC_SIZE_VER1, PROCREC_VMA_SIZE_VER0,
 };
 
 /// Why a record cannot be encoded.
@@ -134,7 +135,7 @@ impl Builder {
         align8(&mut self.buf);
         let at = self.buf.len();
         let at32 = off32(at)?;
-        self.buf.resize(at + PROCREC_SIZE_VER0, 0);
+        self.buf.resize(at + PROCREC_SIZE_VER1, 0);
         let ids = r.ids.unwrap_or(Ids {
             tid: r.raw_tid,
             ..Default::default()
@@ -142,8 +143,11 @@ impl Builder {
         let creds = r.creds.unwrap_or_default();
         let prio = r.prio.unwrap_or_default();
         let vm = r.vm.unwrap_or_default();
+        let cpu = r.cpu.unwrap_or_default();
+        let session = r.session.unwrap_or_default();
+        let ns = |d: std::time::Duration| u64::try_from(d.as_nanos()).unwrap_or(u64::MAX);
         let mut rec = ProcRec {
-            size: PROCREC_SIZE_VER0 as u32,
+            size: PROCREC_SIZE_VER1 as u32,
             mask: mask.bits(),
             status: r.status.bits(),
             input_index,
@@ -169,10 +173,51 @@ impl Builder {
             vm_size_kb: vm.vm_size_kb,
             swap_kb: vm.swap_kb,
             vm_seq: r.vm_seq.unwrap_or(0),
+            utime_ns: ns(cpu.utime),
+            stime_ns: ns(cpu.stime),
+            start_time_ns: ns(cpu.start_time),
+            min_flt: cpu.min_flt,
+            maj_flt: cpu.maj_flt,
+            nr_threads: cpu.nr_threads,
+            pgid: session.pgid,
+            sid: session.sid,
+            tty_nr: session.tty_nr.0,
+            tpgid: session.tpgid,
             ..Default::default()
         };
         if let Some(comm) = r.comm {
             rec.comm_offset = push_str(&mut self.buf, comm)?;
+        }
+        if let Some(cmdline) = r.cmdline {
+            let bytes = cmdline.as_bytes();
+            rec.cmdline_offset = off32(self.buf.len())?;
+            rec.cmdline_size = u32::try_from(bytes.len()).map_err(|_| EncodeError::TooLarge)?;
+            self.buf.extend_from_slice(bytes);
+            self.buf.push(0);
+        }
+        if let Some(ro) = r.rollup {
+            align8(&mut self.buf);
+            rec.rollup_offset = off32(self.buf.len())?;
+            let raw = ProcRecRollup {
+                size: PROCREC_ROLLUP_SIZE_VER0 as u32,
+                reserved0: 0,
+                rss_kb: ro.rss_kb,
+                pss_kb: ro.pss_kb,
+                pss_dirty_kb: ro.pss_dirty_kb,
+                pss_anon_kb: ro.pss_anon_kb,
+                pss_file_kb: ro.pss_file_kb,
+                pss_shmem_kb: ro.pss_shmem_kb,
+                shared_clean_kb: ro.shared_clean_kb,
+                shared_dirty_kb: ro.shared_dirty_kb,
+                private_clean_kb: ro.private_clean_kb,
+                private_dirty_kb: ro.private_dirty_kb,
+                referenced_kb: ro.referenced_kb,
+                anonymous_kb: ro.anonymous_kb,
+                swap_kb: ro.swap_kb,
+                swap_pss_kb: ro.swap_pss_kb,
+                locked_kb: ro.locked_kb,
+            };
+            self.buf.extend_from_slice(&raw.to_ne_bytes());
         }
         if let Some(vmas) = r.memory_map {
             let (first, nr) = self.push_vmas(vmas)?;
@@ -197,6 +242,9 @@ impl Builder {
 
     fn push_vmas(&mut self, vmas: Vmas<'_>) -> Result<(u32, u32), EncodeError> {
         let mut names: HashMap<Vec<u8>, u32> = HashMap::new();
+        // The name of the VMA before, by address: the segments of one file share one slice,
+        // which need not be hashed again.
+        let mut last: Option<(&[u8], u32)> = None;
         let mut first = 0;
         let mut prev: Option<(usize, u64)> = None;
         for v in vmas.iter() {
@@ -205,11 +253,18 @@ impl Builder {
             }
             let name_off = match v.name {
                 None => 0,
-                Some(n) => match names.get(n) {
-                    Some(&o) => o,
-                    None => {
-                        let o = push_str(&mut self.buf, n)?;
-                        names.insert(n.to_vec(), o);
+                Some(n) => match last {
+                    Some((l, o)) if std::ptr::eq(l, n) => o,
+                    _ => {
+                        let o = match names.get(n) {
+                            Some(&o) => o,
+                            None => {
+                                let o = push_str(&mut self.buf, n)?;
+                                names.insert(n.to_vec(), o);
+                                o
+                            }
+                        };
+                        last = Some((n, o));
                         o
                     }
                 },
@@ -303,6 +358,26 @@ mod tests {
         });
         r.comm = Some(b"init");
         r.memory_map = Some(Vmas::from_slice(&vmas));
+        r.cpu = Some(crate::CpuTimes {
+            utime: std::time::Duration::from_nanos(1_234_567_891),
+            stime: std::time::Duration::from_millis(20),
+            start_time: std::time::Duration::from_secs(5),
+            min_flt: 10,
+            maj_flt: 2,
+            nr_threads: 3,
+        });
+        r.session = Some(crate::Session {
+            pgid: 7,
+            sid: 7,
+            tty_nr: crate::TtyNr((136 << 8) | 1),
+            tpgid: 7,
+        });
+        r.cmdline = Some(crate::Cmdline::new(b"/sbin/init\0splash\0"));
+        r.rollup = Some(crate::Rollup {
+            pss_kb: 100,
+            locked_kb: 4,
+            ..Default::default()
+        });
         b.push(&r).unwrap();
         let mut gone = Record::default();
         gone.status = Status::GONE;
@@ -315,6 +390,15 @@ mod tests {
         let recs: Vec<_> = info.records().collect();
         assert_eq!(recs.len(), 2);
         assert_eq!(recs[0].comm, Some(&b"init"[..]));
+        assert_eq!(
+            (
+                recs[0].cpu,
+                recs[0].session,
+                recs[0].cmdline,
+                recs[0].rollup
+            ),
+            (r.cpu, r.session, r.cmdline, r.rollup)
+        );
         assert_eq!(recs[0].input_index, Some(3));
         let got: Vec<_> = recs[0].memory_map.unwrap().iter().collect();
         assert_eq!(got, vmas);

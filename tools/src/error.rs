@@ -7,6 +7,7 @@ use std::io;
 use std::path::PathBuf;
 
 use crate::encode::EncodeError;
+use crate::flags::Mask;
 use crate::parse::ParseError;
 
 /// Why process_getinfo(2) is not available.
@@ -39,6 +40,15 @@ pub enum Error {
         /// The calls made.
         calls: u32,
     },
+    /// The call failed with EINVAL because this kernel's process_getinfo(2) does not know some
+    /// facts asked for (the header's `supported_mask` lacks them): an older module.
+    /// [`crate::Backend::Auto`] reads those facts from /proc instead.
+    Unsupported {
+        /// The facts asked for that this kernel does not know.
+        missing: Mask,
+        /// Every fact this kernel knows.
+        supported: Mask,
+    },
     /// The call failed with this errno (the procfs backend reports the errno the kernel would).
     Os(io::Error),
     /// Reading a procfs file failed.
@@ -60,6 +70,7 @@ impl Error {
         match self {
             Error::Unavailable(_) => Some(libc::ENOSYS),
             Error::TooBig { .. } => Some(libc::E2BIG),
+            Error::Unsupported { .. } => Some(libc::EINVAL),
             Error::Os(e) | Error::Io { source: e, .. } => e.raw_os_error(),
             Error::Parse(_) | Error::Encode(_) => None,
         }
@@ -99,6 +110,11 @@ impl fmt::Display for Error {
                 f,
                 "result did not fit after {calls} call(s) (the last needed {needed} bytes)"
             ),
+            Error::Unsupported { missing, .. } => write!(
+                f,
+                "this kernel's process_getinfo(2) does not know the facts {}",
+                missing.names().collect::<Vec<_>>().join(",")
+            ),
             Error::Os(e) => write!(f, "process_getinfo: {e}"),
             Error::Io { path, source } => write!(f, "{}: {source}", path.display()),
             Error::Parse(e) => write!(f, "malformed buffer: {e}"),
@@ -116,7 +132,7 @@ impl std::error::Error for Error {
             Error::Os(e) | Error::Io { source: e, .. } => Some(e),
             Error::Parse(e) => Some(e),
             Error::Encode(e) => Some(e),
-            Error::TooBig { .. } => None,
+            Error::TooBig { .. } | Error::Unsupported { .. } => None,
         }
     }
 }

@@ -40,6 +40,14 @@ bitflags::bitflags! {
         const VM_SEQ = uapi::PROCESS_INFO_VM_SEQ;
         /// The memory map, one entry per VMA.
         const MEMORY_MAP = uapi::PROCESS_INFO_MEMORY_MAP;
+        /// CPU times, start time, faults and thread count, as /proc/PID/stat.
+        const CPU_TIMES = uapi::PROCESS_INFO_CPU_TIMES;
+        /// Process group, session, controlling terminal and its foreground group.
+        const SESSION = uapi::PROCESS_INFO_SESSION;
+        /// The command line, as /proc/PID/cmdline.
+        const CMDLINE = uapi::PROCESS_INFO_CMDLINE;
+        /// The memory counters of /proc/PID/smaps_rollup (RSS, PSS, USS, swap...).
+        const MEMORY_ROLLUP = uapi::PROCESS_INFO_MEMORY_ROLLUP;
     }
 }
 
@@ -51,11 +59,26 @@ impl Mask {
     /// process): the kernel leaves them out of such a record without `NOACCESS`.
     pub const NEEDS_MM: Mask = Mask::VM_COUNTERS
         .union(Mask::VM_SEQ)
+        .union(Mask::MEMORY_MAP)
+        .union(Mask::CMDLINE)
+        .union(Mask::MEMORY_ROLLUP);
+
+    /// The facts of the first version of the call (`PROCREC_SIZE_VER0` records): a kernel
+    /// that knows only these never writes the fields of the others.
+    pub const VER0: Mask = Mask::MEMINFO
+        .union(Mask::IDS)
+        .union(Mask::STATUS)
+        .union(Mask::OOM_SCORE_ADJ)
+        .union(Mask::CREDS)
+        .union(Mask::PRIO)
+        .union(Mask::COMM)
+        .union(Mask::VM_COUNTERS)
+        .union(Mask::VM_SEQ)
         .union(Mask::MEMORY_MAP);
 
     /// Parses one fact name, case-insensitively: `meminfo`, `ids`, `status`,
-    /// `oom_score_adj`, `creds`, `prio`, `comm`, `vm_counters`, `vm_seq`, `memory_map`
-    /// (`-` may stand for `_`), or `all`.
+    /// `oom_score_adj`, `creds`, `prio`, `comm`, `vm_counters`, `vm_seq`, `memory_map`,
+    /// `cpu_times`, `session`, `cmdline`, `memory_rollup` (`-` may stand for `_`), or `all`.
     pub fn parse_name(name: &str) -> Option<Mask> {
         let n = name.trim().to_ascii_uppercase().replace('-', "_");
         if n == "ALL" {
@@ -195,7 +218,15 @@ mod tests {
 
     #[test]
     fn mask_matches_header() {
-        assert_eq!(Mask::all().bits(), (uapi::PROCESS_INFO_MEMORY_MAP << 1) - 1);
+        assert_eq!(
+            Mask::all().bits(),
+            (uapi::PROCESS_INFO_MEMORY_ROLLUP << 1) - 1
+        );
+        assert_eq!(Mask::VER0.bits(), (uapi::PROCESS_INFO_MEMORY_MAP << 1) - 1);
         assert!(!Mask::RECORD.contains(Mask::MEMINFO));
+        assert_eq!(
+            "cpu-times,session,cmdline,memory_rollup".parse::<Mask>(),
+            Ok(Mask::CPU_TIMES | Mask::SESSION | Mask::CMDLINE | Mask::MEMORY_ROLLUP)
+        );
     }
 }

@@ -13,8 +13,9 @@
 //! - [`Info`]: the zero-copy parser. [`Info::parse`] checks every offset, size and string of
 //!   the buffer in time linear in its size, so a malformed buffer is a [`ParseError`], never a
 //!   panic; [`Record`]s and [`Vma`]s then borrow from the buffer.
-//! - [`uapi`]: `#[repr(C)]` mirrors of the three structs, checked against the header's
-//!   `*_SIZE_VER0`.
+//! - [`uapi`]: `#[repr(C)]` mirrors of the four structs, checked against the header's
+//!   `*_SIZE_VER*`.
+//! - [`tty`]: terminal names from `tty_nr`, as `ps` finds them.
 //! - [`encode`]: writes buffers in the same format (the procfs backend uses it).
 //! - `serialization` (feature `serde`): how the types serialize.
 
@@ -32,13 +33,17 @@ mod request;
 pub mod serialization;
 mod snapshot;
 pub mod sys;
+pub mod tty;
 pub mod uapi;
 
 pub use backend::{grow, Backend, ParseBackendError, Provider, DEFAULT_INITIAL_SIZE, MAX_TRIES};
 pub use error::{Error, Unavailable};
 pub use flags::{Flags, InfoFlags, Mask, ParseMaskError, Prot, Status, VmaFlags};
-pub use parse::{Header, Info, Item, ParseError, Record, Records, VmaIter, Vmas, MAX_STRING};
+pub use parse::{Header, Info, Item, ParseError, Record, Records, VmaIter, Vmas};
 pub use query::Query;
-pub use record::{Creds, IdSet, Ids, Meminfo, Policy, Prio, State, VmCounters, Vma};
+pub use record::{
+    Cmdline, CpuTimes, Creds, IdSet, Ids, Meminfo, Policy, Prio, Rollup, Session, State, TtyNr,
+    VmCounters, Vma,
+};
 pub use request::{Request, Target};
 pub use snapshot::{Snapshot, Source};

@@ -5,9 +5,10 @@
 //! It is made for JSON consumers, including those that read every number as a double:
 //!
 //! - Values that can pass 2^53 are strings: addresses and file offsets in lowercase hex without
-//!   `0x`, zero-padded to 8 digits as /proc/PID/maps prints them (`"7ffd1000"`), inodes and
-//!   `vm_seq` in decimal (`"4242"`). Counters in KiB, ids, priorities and counts are numbers
-//!   (a KiB count of a 64-bit address space stays below 2^54 / 1024).
+//!   `0x`, zero-padded to 8 digits as /proc/PID/maps prints them (`"7ffd1000"`), inodes,
+//!   `vm_seq`, CPU times in nanoseconds (2^53 ns is 104 days of CPU time) and fault counts in
+//!   decimal (`"4242"`). Counters in KiB, ids, priorities and thread counts are numbers (a KiB
+//!   count of a 64-bit address space stays below 2^54 / 1024).
 //! - Byte strings (comm, file names) are a JSON string when they are valid UTF-8, with JSON's
 //!   escapes for control characters (`"ev\u001b[31mil\nNEWLI"`); otherwise an object
 //!   `{"hex": "..."}` holding every byte as two lowercase hex digits. Either way the exact
@@ -20,6 +21,10 @@
 //! - A [`Record`] holds `input_index` (or null), `status`, `tid`, each fact it has under the
 //!   fact's name, and `denied`: the requested facts left out because they were denied. A fact
 //!   absent from the object was not requested or does not apply (see [`Record::denied`]).
+//!   `cpu_times` is `{"utime_ns", "stime_ns", "start_time_ns", "min_flt", "maj_flt"}` (decimal
+//!   strings) and `nr_threads`; `session` is `{"pgid", "sid", "tty_nr", "tpgid"}` (`tty_nr`
+//!   encoded as stat's field 7); `cmdline` is the array of arguments (each a byte string as
+//!   below); `memory_rollup` holds the fifteen `*_kb` counters of smaps_rollup.
 //! - A [`Vma`] holds `start`, `end`, `perms` (`"r-xp"`), `offset`, `dev` (`"08:01"`),
 //!   `inode`, `flags` and `name` (absent when maps prints none).
 //!
@@ -33,7 +38,7 @@ use serde::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
 
 use crate::flags::{InfoFlags, Mask, Prot, Status, VmaFlags};
 use crate::parse::{Record, Vmas};
-use crate::record::{Policy, State, Vma};
+use crate::record::{Cmdline, CpuTimes, Policy, State, Vma};
 
 /// Bytes as a JSON-friendly value: a string if they are UTF-8, else `{"hex": "..."}`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -164,6 +169,26 @@ impl<'de> Deserialize<'de> for Policy {
     }
 }
 
+impl Serialize for CpuTimes {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let ns = |d: std::time::Duration| Big::Dec(u64::try_from(d.as_nanos()).unwrap_or(u64::MAX));
+        let mut m = s.serialize_map(Some(6))?;
+        m.serialize_entry("utime_ns", &ns(self.utime))?;
+        m.serialize_entry("stime_ns", &ns(self.stime))?;
+        m.serialize_entry("start_time_ns", &ns(self.start_time))?;
+        m.serialize_entry("min_flt", &Big::Dec(self.min_flt))?;
+        m.serialize_entry("maj_flt", &Big::Dec(self.maj_flt))?;
+        m.serialize_entry("nr_threads", &self.nr_threads)?;
+        m.end()
+    }
+}
+
+impl Serialize for Cmdline<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.args().map(Bytes))
+    }
+}
+
 impl Serialize for Vma<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut m = s.serialize_map(None)?;
@@ -222,6 +247,18 @@ impl Serialize for Record<'_> {
         }
         if let Some(v) = &self.memory_map {
             m.serialize_entry("memory_map", v)?;
+        }
+        if let Some(v) = &self.cpu {
+            m.serialize_entry("cpu_times", v)?;
+        }
+        if let Some(v) = &self.session {
+            m.serialize_entry("session", v)?;
+        }
+        if let Some(v) = &self.cmdline {
+            m.serialize_entry("cmdline", v)?;
+        }
+        if let Some(v) = &self.rollup {
+            m.serialize_entry("memory_rollup", v)?;
         }
         m.serialize_entry("denied", &self.denied())?;
         m.end()

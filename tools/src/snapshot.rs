@@ -2,6 +2,7 @@
 
 //! The answer to a request: an owned buffer, checked once.
 
+use crate::flags::Mask;
 use crate::parse::{Header, Info, ParseError};
 
 /// Which backend produced a [`Snapshot`].
@@ -24,6 +25,7 @@ pub struct Snapshot {
     source: Source,
     fell_back: bool,
     calls: u32,
+    procfs_facts: Mask,
 }
 
 impl Snapshot {
@@ -36,6 +38,7 @@ impl Snapshot {
             source,
             fell_back: false,
             calls: 0,
+            procfs_facts: Mask::empty(),
         })
     }
 
@@ -46,6 +49,11 @@ impl Snapshot {
 
     pub(crate) fn with_fallback(mut self) -> Snapshot {
         self.fell_back = true;
+        self
+    }
+
+    pub(crate) fn with_procfs_facts(mut self, facts: Mask) -> Snapshot {
+        self.procfs_facts = facts;
         self
     }
 
@@ -74,6 +82,14 @@ impl Snapshot {
         self.fell_back
     }
 
+    /// The record facts that were read from /proc: all of them in an answer of
+    /// [`crate::Backend::Procfs`] or one where [`crate::Backend::Auto`] fell back, those the
+    /// kernel's call does not know where `Auto` added them from /proc, none where the call
+    /// answered everything.
+    pub fn procfs_facts(&self) -> Mask {
+        self.procfs_facts
+    }
+
     /// The system calls made (more than one after E2BIG); 0 for procfs.
     pub fn calls(&self) -> u32 {
         self.calls
@@ -84,7 +100,6 @@ impl Snapshot {
 mod tests {
     use super::*;
     use crate::encode::Builder;
-    use crate::flags::Mask;
     use crate::parse::{Record, PARSES};
     use crate::record::Ids;
 

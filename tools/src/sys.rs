@@ -127,6 +127,14 @@ pub fn process_getinfo(
     call_probed(ids, flags, mask, out)
 }
 
+/// The clock ticks per second of /proc's times (`USER_HZ`, `sysconf(_SC_CLK_TCK)`; 100 on
+/// every Linux architecture but alpha and ia64).
+pub fn clock_ticks_per_second() -> u64 {
+    // SAFETY: sysconf() only reads a configuration value; _SC_CLK_TCK is a valid name.
+    let hz = unsafe { libc::sysconf(libc::_SC_CLK_TCK) };
+    u64::try_from(hz).ok().filter(|&h| h > 0).unwrap_or(100)
+}
+
 /// Asks for the header only (no ids, mask 0): the facts this kernel supports, or the error
 /// ([`Error::Unavailable`] when the call is not available).
 pub fn supported_mask() -> Result<Mask, Error> {

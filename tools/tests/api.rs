@@ -148,14 +148,74 @@ fn serde_keeps_bytes_and_big_numbers_exact() {
     assert_eq!(m["name"], json!("[vsyscall]"));
     assert_eq!(v[0]["denied"], json!([]));
     // The plain value types come back.
-    let mask: Mask = serde_json::from_value(json!(["ids", "comm", "0x400"])).unwrap();
-    assert_eq!(mask, Mask::IDS | Mask::COMM | Mask::from_bits_retain(0x400));
+    let mask: Mask = serde_json::from_value(json!(["ids", "comm", "0x10000"])).unwrap();
+    assert_eq!(
+        mask,
+        Mask::IDS | Mask::COMM | Mask::from_bits_retain(0x10000)
+    );
     assert_eq!(
         serde_json::to_value(mask).unwrap(),
-        json!(["ids", "comm", "0x400"])
+        json!(["ids", "comm", "0x10000"])
     );
     let p: Prio = serde_json::from_value(v[0]["prio"].clone()).unwrap();
     assert_eq!(p.policy, Policy::Fifo);
     let s: State = serde_json::from_value(json!("Z")).unwrap();
     assert_eq!(s, State::Zombie);
+}
+
+#[cfg(feature = "serde")]
+#[test]
+fn serde_of_the_new_facts() {
+    use process_getinfo::{Cmdline, CpuTimes, Rollup, Session, TtyNr};
+    use serde_json::json;
+    use std::time::Duration;
+
+    let mut b = Builder::new(Mask::all(), Mask::all());
+    let mut r = Record::default();
+    r.cpu = Some(CpuTimes {
+        // 2^53 + 1 ns: a double would round it.
+        utime: Duration::from_nanos((1 << 53) + 1),
+        stime: Duration::from_nanos(5),
+        start_time: Duration::from_secs(3),
+        min_flt: 7,
+        maj_flt: 1,
+        nr_threads: 4,
+    });
+    r.session = Some(Session {
+        pgid: 10,
+        sid: 9,
+        tty_nr: TtyNr((136 << 8) | 3),
+        tpgid: -1,
+    });
+    r.cmdline = Some(Cmdline::new(b"sh\0-c\0\xff\0"));
+    r.rollup = Some(Rollup {
+        pss_kb: 12,
+        private_clean_kb: 1,
+        ..Default::default()
+    });
+    b.push(&r).unwrap();
+    let buf = b.finish();
+    let info = Info::parse(&buf).unwrap();
+    let v = serde_json::to_value(info.records().next().unwrap()).unwrap();
+    assert_eq!(
+        v["cpu_times"],
+        json!({
+            "utime_ns": "9007199254740993",
+            "stime_ns": "5",
+            "start_time_ns": "3000000000",
+            "min_flt": "7",
+            "maj_flt": "1",
+            "nr_threads": 4
+        })
+    );
+    assert_eq!(
+        v["session"],
+        json!({ "pgid": 10, "sid": 9, "tty_nr": 34819, "tpgid": -1 })
+    );
+    assert_eq!(v["cmdline"], json!(["sh", "-c", { "hex": "ff" }]));
+    assert_eq!(v["memory_rollup"]["pss_kb"], json!(12));
+    assert_eq!(v["memory_rollup"]["private_clean_kb"], json!(1));
+    assert_eq!(v["memory_rollup"].as_object().unwrap().len(), 15);
+    let s: Session = serde_json::from_value(v["session"].clone()).unwrap();
+    assert_eq!(s, r.session.unwrap());
 }

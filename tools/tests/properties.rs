@@ -79,6 +79,10 @@ fn encode(model: &GBuf) -> Vec<u8> {
         rec.vm = r.vm;
         rec.vm_seq = r.vm_seq;
         rec.memory_map = vmas.as_deref().map(Vmas::from_slice);
+        rec.cpu = r.cpu;
+        rec.session = r.session;
+        rec.cmdline = r.cmdline.as_deref().map(process_getinfo::Cmdline::new);
+        rec.rollup = r.rollup;
         b.push(&rec).unwrap();
     }
     b.finish()
@@ -279,4 +283,70 @@ fn truncated_prefixes_never_panic() {
             assert!(r.is_ok());
         }
     }
+}
+
+#[test]
+fn corruptions_of_the_new_facts_give_the_right_errors() {
+    let mut b = Builder::new(Mask::all(), Mask::all());
+    for _ in 0..2 {
+        let mut r = Record::default();
+        r.comm = Some(b"x");
+        r.cmdline = Some(process_getinfo::Cmdline::new(b"a\0b\0"));
+        r.rollup = Some(process_getinfo::Rollup::default());
+        r.cpu = Some(process_getinfo::CpuTimes::default());
+        b.push(&r).unwrap();
+    }
+    let good = b.finish();
+    let info = Info::parse(&good).unwrap();
+    let recs: Vec<_> = info.records().collect();
+    let (r0, r1) = (recs[0].offset as usize, recs[1].offset as usize);
+    let case = |f: &dyn Fn(&mut Vec<u8>)| {
+        let mut b = good.clone();
+        f(&mut b);
+        Info::parse(&b).map(|_| ())
+    };
+    let cmd_off = offset_of!(ProcRec, cmdline_offset);
+    let cmd_size = offset_of!(ProcRec, cmdline_size);
+    let rollup = offset_of!(ProcRec, rollup_offset);
+    // A VER0-sized record that claims CPU_TIMES.
+    assert!(matches!(
+        case(&|b| set_u32(b, r0, 152)),
+        Err(ParseError::Size(Item::Record(0), 152))
+    ));
+    // The command line: no NUL right after it, past the end, inside the header.
+    assert!(matches!(
+        case(&|b| set_u32(b, r0 + cmd_size, 2)),
+        Err(ParseError::String(..))
+    ));
+    assert!(matches!(
+        case(&|b| set_u32(b, r0 + cmd_size, u32::MAX)),
+        Err(ParseError::String(..))
+    ));
+    assert!(matches!(
+        case(&|b| set_u32(b, r0 + cmd_off, 8)),
+        Err(ParseError::String(..))
+    ));
+    // The rollup: shared by two records, misaligned, a size below VER0.
+    let ro0 = u32_at(&good, r0 + rollup);
+    assert!(matches!(
+        case(&|b| set_u32(b, r1 + rollup, ro0)),
+        Err(ParseError::Shared(Item::Rollup(1), _))
+    ));
+    assert!(matches!(
+        case(&|b| set_u32(b, r0 + rollup, ro0 + 4)),
+        Err(ParseError::Offset(Item::Rollup(0), _))
+    ));
+    assert!(matches!(
+        case(&|b| set_u32(b, ro0 as usize, 120)),
+        Err(ParseError::Size(Item::Rollup(0), 120))
+    ));
+    // A comm that starts inside the other record's comm ("x\0" at c0: c0 + 1 is its NUL).
+    let c0 = u32_at(&good, r0 + offset_of!(ProcRec, comm_offset));
+    assert!(matches!(
+        case(&|b| set_u32(b, r1 + offset_of!(ProcRec, comm_offset), c0 + 1)),
+        Err(ParseError::StringOverlap(Item::Record(1), _))
+    ));
+    // The same comm shared by offset is fine; the untouched buffer too.
+    assert!(case(&|b| set_u32(b, r1 + offset_of!(ProcRec, comm_offset), c0)).is_ok());
+    assert!(case(&|_| {}).is_ok());
 }

@@ -6,12 +6,15 @@
 //! GONE/NOACCESS status (or ESRCH/EACCES with STRICT), facts that do not apply left out, and
 //! the answer encoded into the same buffer format ([`crate::encode`]) so that callers parse it
 //! with the same code. It reads `status` (ids, creds, VM counters), `stat` (state, prio, nice,
-//! policy), `comm`, `oom_score_adj`, `maps` and `/proc/meminfo`.
+//! policy, CPU times, session), `comm`, `oom_score_adj`, `cmdline`, `smaps_rollup`, `maps` and
+//! `/proc/meminfo`, each only for the facts that need it.
 //!
 //! Differences from the system call (see also [`crate::Backend::Procfs`]):
 //! - the answer is not one snapshot: each file is read separately;
 //! - `VM_SEQ` is not known: it is left out of the header's mask and of `supported_mask`;
+//! - CPU and start times are whole clock ticks (stat's unit, `USER_HZ`), not nanoseconds;
 //! - VMA flags hold only `SHARED` and `SPECIAL` (maps shows neither mlock nor hugetlb);
+//! - a counter smaps_rollup of an older kernel lacks (`Pss_Dirty`, `Pss_Anon`...) is 0;
 //! - a fact whose file may not be read is denied (NOACCESS), even one the call would give;
 //! - under ALL the records come in pid order.
 
@@ -24,7 +27,10 @@ use crate::encode::Builder;
 use crate::error::Error;
 use crate::flags::{Mask, Prot, Status, VmaFlags};
 use crate::parse::{Record, Vmas};
-use crate::record::{Creds, IdSet, Ids, Meminfo, Policy, Prio, State, VmCounters, Vma};
+use crate::record::{
+    Cmdline, CpuTimes, Creds, IdSet, Ids, Meminfo, Policy, Prio, Rollup, Session, State, TtyNr,
+    VmCounters, Vma,
+};
 use crate::request::{Request, Target};
 use crate::snapshot::{Snapshot, Source};
 use crate::uapi::NR_PROC_MAX;
@@ -59,14 +65,20 @@ enum Fail {
 fn read(path: &Path, status: &mut Status) -> Result<Option<Vec<u8>>, Fail> {
     match fs::read(path) {
         Ok(b) => Ok(Some(b)),
-        Err(e) => match e.raw_os_error() {
-            Some(libc::ENOENT) | Some(libc::ESRCH) => Err(Fail::Gone),
-            Some(libc::EACCES) | Some(libc::EPERM) => {
-                *status |= Status::NOACCESS;
-                Ok(None)
-            }
-            _ => Err(Fail::Io(path.to_owned(), e)),
-        },
+        Err(e) => denied(path, e, status).map(|()| None),
+    }
+}
+
+/// What a failed read of a task's file means: the task is gone, or the file is denied (then
+/// NOACCESS is set), or an error.
+fn denied(path: &Path, e: io::Error, status: &mut Status) -> Result<(), Fail> {
+    match e.raw_os_error() {
+        Some(libc::ENOENT) | Some(libc::ESRCH) => Err(Fail::Gone),
+        Some(libc::EACCES) | Some(libc::EPERM) => {
+            *status |= Status::NOACCESS;
+            Ok(())
+        }
+        _ => Err(Fail::Io(path.to_owned(), e)),
     }
 }
 
@@ -184,7 +196,7 @@ fn unescape(s: &[u8]) -> Vec<u8> {
 
 /// The facts of one task, owned.
 #[derive(Default)]
-struct Owned {
+pub(super) struct Owned {
     status: Status,
     ids: Option<Ids>,
     state: Option<State>,
@@ -194,20 +206,81 @@ struct Owned {
     comm: Option<Vec<u8>>,
     vm: Option<VmCounters>,
     vmas: Option<Vec<(Vma<'static>, Option<Vec<u8>>)>>,
+    cpu: Option<CpuTimes>,
+    session: Option<Session>,
+    cmdline: Option<Vec<u8>>,
+    rollup: Option<Rollup>,
+}
+
+/// The fields of /proc/PID/stat that CPU_TIMES and SESSION take (`f` from field 3 on), with
+/// times converted from `hz` ticks a second to nanoseconds.
+fn stat_facts(f: &[&str], hz: u64) -> Option<(CpuTimes, Session)> {
+    let at = |n: usize| f.get(n - 3).copied();
+    let u = |n: usize| at(n)?.parse::<u64>().ok();
+    let i = |n: usize| at(n)?.parse::<i32>().ok();
+    let ns_per_tick = 1_000_000_000 / hz.max(1);
+    let t = |n: usize| {
+        Some(std::time::Duration::from_nanos(
+            u(n)?.checked_mul(ns_per_tick)?,
+        ))
+    };
+    let cpu = CpuTimes {
+        utime: t(14)?,
+        stime: t(15)?,
+        start_time: t(22)?,
+        min_flt: u(10)?,
+        maj_flt: u(12)?,
+        nr_threads: at(20)?.parse().ok()?,
+    };
+    // tty_nr is printed as a signed int: keep its bits.
+    let tty = u32::from_ne_bytes(i(7)?.to_ne_bytes());
+    let session = Session {
+        pgid: i(5)?,
+        sid: i(6)?,
+        tty_nr: TtyNr(tty),
+        tpgid: i(8)?,
+    };
+    Some((cpu, session))
+}
+
+/// The counters of /proc/PID/smaps_rollup (0 for a line this kernel does not print).
+fn parse_rollup(text: &str) -> Rollup {
+    let kb = |k: &str| num(field(text, k)).unwrap_or(0);
+    Rollup {
+        rss_kb: kb("Rss"),
+        pss_kb: kb("Pss"),
+        pss_dirty_kb: kb("Pss_Dirty"),
+        pss_anon_kb: kb("Pss_Anon"),
+        pss_file_kb: kb("Pss_File"),
+        pss_shmem_kb: kb("Pss_Shmem"),
+        shared_clean_kb: kb("Shared_Clean"),
+        shared_dirty_kb: kb("Shared_Dirty"),
+        private_clean_kb: kb("Private_Clean"),
+        private_dirty_kb: kb("Private_Dirty"),
+        referenced_kb: kb("Referenced"),
+        anonymous_kb: kb("Anonymous"),
+        swap_kb: kb("Swap"),
+        swap_pss_kb: kb("SwapPss"),
+        locked_kb: kb("Locked"),
+    }
 }
 
 /// Reads the facts of `mask` for the task at `dir`. Denied facts set NOACCESS; a task that
 /// vanishes is `Fail::Gone`.
-fn read_task(dir: &Path, mask: Mask) -> Result<Owned, Fail> {
+fn read_task(dir: &Path, mask: Mask, hz: u64) -> Result<Owned, Fail> {
     let mut o = Owned::default();
     let get = |name: &str, o: &mut Owned| -> Result<Option<String>, Fail> {
         let b = read(&dir.join(name), &mut o.status)?;
         Ok(b.map(|b| String::from_utf8_lossy(&b).into_owned()))
     };
     let bad = |what: &str| Fail::Io(dir.join(what), io::ErrorKind::InvalidData.into());
+    // Whether the task has memory: status shows Vm lines only then (kernel threads and exited
+    // tasks have none). Read once, when a fact needs it.
+    let mut has_mm: Option<bool> = None;
 
     if mask.intersects(Mask::IDS | Mask::CREDS | Mask::VM_COUNTERS) {
         if let Some(st) = get("status", &mut o)? {
+            has_mm = Some(field(&st, "VmSize").is_some());
             if mask.contains(Mask::IDS) {
                 o.ids = Some(Ids {
                     tid: num(field(&st, "Pid")).ok_or_else(|| bad("status"))?,
@@ -234,9 +307,14 @@ fn read_task(dir: &Path, mask: Mask) -> Result<Owned, Fail> {
             }
         }
     }
-    if mask.intersects(Mask::STATUS | Mask::PRIO) {
+    if mask.intersects(Mask::STATUS | Mask::PRIO | Mask::CPU_TIMES | Mask::SESSION) {
         if let Some(stat) = get("stat", &mut o)? {
             let f = stat_fields(&stat).ok_or_else(|| bad("stat"))?;
+            if mask.intersects(Mask::CPU_TIMES | Mask::SESSION) {
+                let (cpu, session) = stat_facts(&f, hz).ok_or_else(|| bad("stat"))?;
+                o.cpu = mask.contains(Mask::CPU_TIMES).then_some(cpu);
+                o.session = mask.contains(Mask::SESSION).then_some(session);
+            }
             if mask.contains(Mask::STATUS) {
                 let c = f.first().and_then(|s| s.bytes().next());
                 o.state = Some(State::from_byte(c.ok_or_else(|| bad("stat"))?));
@@ -265,6 +343,34 @@ fn read_task(dir: &Path, mask: Mask) -> Result<Owned, Fail> {
             o.comm = Some(b);
         }
     }
+    if mask.contains(Mask::CMDLINE) {
+        if let Some(b) = read(&dir.join("cmdline"), &mut o.status)? {
+            // Empty: a kernel thread or an exited task (the fact does not apply), or a process
+            // that has memory but no arguments at all.
+            let mm = match (b.is_empty(), has_mm) {
+                (false, _) => true,
+                (true, Some(mm)) => mm,
+                (true, None) => {
+                    let st = get("status", &mut o)?;
+                    st.is_some_and(|st| field(&st, "VmSize").is_some())
+                }
+            };
+            o.cmdline = mm.then_some(b);
+        }
+    }
+    if mask.contains(Mask::MEMORY_ROLLUP) {
+        let path = dir.join("smaps_rollup");
+        match fs::read(&path) {
+            Ok(b) if !b.is_empty() => {
+                o.rollup = Some(parse_rollup(&String::from_utf8_lossy(&b)));
+            }
+            // Empty, or ESRCH from a task that is still there: it has no memory (a kernel
+            // thread or an exited task), so the fact does not apply.
+            Ok(_) => {}
+            Err(e) if e.raw_os_error() == Some(libc::ESRCH) && dir.exists() => {}
+            Err(e) => denied(&path, e, &mut o.status)?,
+        }
+    }
     if mask.contains(Mask::MEMORY_MAP) {
         // An empty map: a kernel thread or an exited task; the fact does not apply.
         if let Some(b) = read(&dir.join("maps"), &mut o.status)?.filter(|b| !b.is_empty()) {
@@ -278,6 +384,71 @@ fn read_task(dir: &Path, mask: Mask) -> Result<Owned, Fail> {
         }
     }
     Ok(o)
+}
+
+impl Owned {
+    /// Whether a fact was denied (the record gets NOACCESS).
+    pub(super) fn denies(&self) -> bool {
+        self.status.contains(Status::NOACCESS)
+    }
+
+    /// Calls `f` with `rec` plus the facts of `mask` this holds, and this status.
+    pub(super) fn merge_into<R>(
+        &self,
+        rec: Record<'_>,
+        mask: Mask,
+        f: impl FnOnce(&Record<'_>) -> R,
+    ) -> R {
+        let vmas: Option<Vec<Vma<'_>>> = self.vmas.as_ref().map(|v| {
+            v.iter()
+                .map(|(vma, name)| Vma {
+                    name: name.as_deref(),
+                    ..*vma
+                })
+                .collect()
+        });
+        let has = |m: Mask| mask.contains(m);
+        // A binding of its own, whose lifetime may be as short as `vmas`'s.
+        let mut rec = rec;
+        rec.status |= self.status;
+        if has(Mask::IDS) {
+            rec.ids = self.ids;
+        }
+        if has(Mask::STATUS) {
+            rec.state = self.state;
+        }
+        if has(Mask::OOM_SCORE_ADJ) {
+            rec.oom_score_adj = self.oom_score_adj;
+        }
+        if has(Mask::CREDS) {
+            rec.creds = self.creds;
+        }
+        if has(Mask::PRIO) {
+            rec.prio = self.prio;
+        }
+        if has(Mask::COMM) {
+            rec.comm = self.comm.as_deref();
+        }
+        if has(Mask::VM_COUNTERS) {
+            rec.vm = self.vm;
+        }
+        if has(Mask::MEMORY_MAP) {
+            rec.memory_map = vmas.as_deref().map(Vmas::from_slice);
+        }
+        if has(Mask::CPU_TIMES) {
+            rec.cpu = self.cpu;
+        }
+        if has(Mask::SESSION) {
+            rec.session = self.session;
+        }
+        if has(Mask::CMDLINE) {
+            rec.cmdline = self.cmdline.as_deref().map(Cmdline::new);
+        }
+        if has(Mask::MEMORY_ROLLUP) {
+            rec.rollup = self.rollup;
+        }
+        f(&rec)
+    }
 }
 
 /// /proc/meminfo, read by [`Procfs::default`].
@@ -316,6 +487,27 @@ impl Procfs {
 
     fn dir(&self, id: i32) -> PathBuf {
         self.root.join(id.to_string())
+    }
+
+    /// The facts of `mask` of the task whose ids are `ids`, read from its directory (under
+    /// `THREADS`, the thread's own: /proc/TGID/task/TID). `Ok(None)` when it is gone.
+    pub(super) fn task(
+        &self,
+        ids: crate::record::Ids,
+        threads: bool,
+        mask: Mask,
+        hz: u64,
+    ) -> Result<Option<Owned>, Error> {
+        let dir = if threads {
+            self.dir(ids.tgid).join("task").join(ids.tid.to_string())
+        } else {
+            self.dir(ids.tid)
+        };
+        match read_task(&dir, mask, hz) {
+            Ok(o) => Ok(Some(o)),
+            Err(Fail::Gone) => Ok(None),
+            Err(Fail::Io(path, source)) => Err(Error::Io { path, source }),
+        }
     }
 
     /// The pid a pidfd refers to (the `Pid:` line of its fdinfo): `Ok(None)` when the process
@@ -421,6 +613,7 @@ impl Procfs {
         let strict = req.strict;
         let explicit = !matches!(req.target, Target::All | Target::None);
         let mut b = Builder::new(mask, PROCFS_SUPPORTED);
+        let hz = crate::sys::clock_ticks_per_second();
         if mask.contains(Mask::MEMINFO) {
             b.meminfo(&self.meminfo()?);
         }
@@ -441,7 +634,7 @@ impl Procfs {
                     (input_index, dir, id)
                 }
             };
-            let o = match read_task(&dir, mask & Mask::RECORD) {
+            let o = match read_task(&dir, mask & Mask::RECORD, hz) {
                 Ok(o) => o,
                 // Gone between listing and reading: under ALL it simply is not there any more.
                 Err(Fail::Gone) if !explicit => continue,
@@ -455,27 +648,10 @@ impl Procfs {
             if strict && o.status.contains(Status::NOACCESS) {
                 return Err(Error::errno_value(libc::EACCES));
             }
-            let vmas: Option<Vec<Vma<'_>>> = o.vmas.as_ref().map(|v| {
-                v.iter()
-                    .map(|(vma, name)| Vma {
-                        name: name.as_deref(),
-                        ..*vma
-                    })
-                    .collect()
-            });
             let mut rec = Record::default();
-            rec.status = o.status;
             rec.input_index = input_index;
             rec.raw_tid = o.ids.map_or(id, |i| i.tid);
-            rec.ids = o.ids;
-            rec.state = o.state;
-            rec.oom_score_adj = o.oom_score_adj;
-            rec.creds = o.creds;
-            rec.prio = o.prio;
-            rec.comm = o.comm.as_deref();
-            rec.vm = o.vm;
-            rec.memory_map = vmas.as_deref().map(Vmas::from_slice);
-            b.push(&rec)?;
+            o.merge_into(rec, Mask::RECORD, |rec| b.push(rec))?;
         }
         Ok(b.finish())
     }
@@ -483,7 +659,9 @@ impl Procfs {
 
 impl Provider for Procfs {
     fn answer(&self, req: &Request<'_>) -> Result<Snapshot, Error> {
-        Ok(Snapshot::from_bytes(self.encode(req)?, Source::Procfs)?)
+        let snap = Snapshot::from_bytes(self.encode(req)?, Source::Procfs)?;
+        let facts = snap.info().mask() & Mask::RECORD;
+        Ok(snap.with_procfs_facts(facts))
     }
 }
 
@@ -563,6 +741,42 @@ mod tests {
     }
 
     #[test]
+    fn stat_times_and_session_past_a_comm_with_parentheses() {
+        // comm "a) (b" and a tty_nr with the high minor bits (pts/300): fields counted from
+        // the last ')', as procps does.
+        let tty = (136 << 8) | (300 & 0xff) | ((300 & !0xff) << 12);
+        let stat = format!(
+            "42 (a) (b) R 1 40 41 {tty} 40 4194560 11 0 12 0 250 7 0 0 20 0 3 0 1234 1000 10 \
+             18446744073709551615 1 1 0 0 0 0 0 0 0 0 0 0 17 1 0 0 0 0 0"
+        );
+        let f = stat_fields(&stat).unwrap();
+        let (cpu, session) = stat_facts(&f, 100).unwrap();
+        assert_eq!(cpu.utime, std::time::Duration::from_millis(2500));
+        assert_eq!(cpu.stime, std::time::Duration::from_millis(70));
+        assert_eq!(
+            cpu.start_time,
+            std::time::Duration::from_secs(12) + std::time::Duration::from_millis(340)
+        );
+        assert_eq!((cpu.min_flt, cpu.maj_flt, cpu.nr_threads), (11, 12, 3));
+        assert_eq!((session.pgid, session.sid, session.tpgid), (40, 41, 40));
+        assert_eq!(session.tty_nr.rule_name().as_deref(), Some("pts/300"));
+        assert!(stat_facts(&f[..10], 100).is_none());
+    }
+
+    #[test]
+    fn smaps_rollup_counters() {
+        let text =
+            "55d0c5a6b000-7ffd1000 ---p 00000000 00:00 0                          [rollup]\n\
+                    Rss:                 100 kB\nPss:                  40 kB\nPss_Dirty:  8 kB\n\
+                    Shared_Clean:         60 kB\nPrivate_Clean: 10 kB\nPrivate_Dirty: 30 kB\n\
+                    Swap:   5 kB\nSwapPss:  2 kB\nLocked:  0 kB\n";
+        let r = parse_rollup(text);
+        assert_eq!((r.rss_kb, r.pss_kb, r.pss_dirty_kb), (100, 40, 8));
+        assert_eq!((r.swap_kb, r.swap_pss_kb, r.uss_kb()), (5, 2, 40));
+        assert_eq!(r.pss_anon_kb, 0, "a line this kernel does not print is 0");
+    }
+
+    #[test]
     fn self_from_procfs() {
         let me = std::process::id() as i32;
         let mut req = Request::new(Target::Pids(vec![me, -5]));
@@ -573,6 +787,11 @@ mod tests {
         let recs: Vec<_> = info.records().collect();
         assert_eq!(recs.len(), 2);
         assert_eq!(recs[0].ids.unwrap().tgid, me);
+        let cmdline = std::fs::read("/proc/self/cmdline").unwrap();
+        assert_eq!(recs[0].cmdline.unwrap().as_bytes(), &cmdline[..]);
+        assert!(recs[0].rollup.unwrap().pss_kb > 0);
+        assert!(recs[0].cpu.unwrap().start_time > std::time::Duration::ZERO);
+        assert!(recs[0].session.is_some());
         assert!(recs[0]
             .state
             .is_some_and(|s| matches!(s, State::Running | State::Sleeping)));
@@ -581,5 +800,23 @@ mod tests {
         assert_eq!(recs[1].raw_tid, -5);
         assert_eq!(recs[1].input_index, Some(1));
         assert!(info.meminfo().unwrap().mem_total_kb > 0);
+    }
+
+    /// A kernel thread has no command line and no rollup (smaps_rollup says ESRCH): the facts
+    /// do not apply, the record is there and nothing is denied.
+    #[test]
+    fn kernel_threads_lack_the_memory_facts() {
+        let mut req = Request::new(Target::Pids(vec![2]));
+        req.mask = Mask::IDS | Mask::CMDLINE | Mask::MEMORY_ROLLUP | Mask::CPU_TIMES;
+        let snap = Procfs::default().answer(&req).unwrap();
+        let r = snap.info().records().next().unwrap();
+        let kthreadd = std::fs::read_to_string("/proc/2/status").unwrap_or_default();
+        if r.is_gone() || !kthreadd.contains("Kthread:\t1") {
+            return; // no kthreadd visible here (a pid namespace)
+        }
+        assert_eq!((r.cmdline, r.rollup), (None, None));
+        assert!(r.cpu.is_some());
+        assert_eq!(r.denied(), Mask::empty());
+        assert_eq!(r.not_applicable(), Mask::CMDLINE | Mask::MEMORY_ROLLUP);
     }
 }

@@ -6,6 +6,8 @@ use std::path::{Path, PathBuf};
 
 use super::Provider;
 use crate::error::Error;
+use crate::flags::{Flags, Mask};
+use crate::parse::Info;
 use crate::request::Request;
 use crate::snapshot::{Snapshot, Source};
 use crate::sys;
@@ -57,10 +59,39 @@ impl Syscall {
     }
 }
 
+impl Syscall {
+    /// The facts this kernel's process_getinfo(2) knows: one call with mask 0.
+    pub fn supported_mask(&self) -> Result<Mask, Error> {
+        sys::probe(&self.sysfs_root)?;
+        let mut buf = [0u8; 4096];
+        let used = sys::call_probed(&[], Flags::empty(), Mask::empty(), &mut buf)?;
+        let info = Info::parse(buf.get(..used).unwrap_or(&buf))?;
+        Ok(info.supported_mask())
+    }
+}
+
 impl Provider for Syscall {
     /// Probes, then calls, growing the buffer on E2BIG ([`grow`]) at most [`MAX_TRIES`]
-    /// times.
+    /// times. EINVAL for a fact this kernel does not know is [`Error::Unsupported`] (found
+    /// by a second call, with mask 0).
     fn answer(&self, req: &Request<'_>) -> Result<Snapshot, Error> {
+        match self.call(req) {
+            Err(Error::Os(e)) if e.raw_os_error() == Some(libc::EINVAL) => {
+                let supported = self.supported_mask()?;
+                let missing = req.mask - supported;
+                if missing.is_empty() {
+                    Err(Error::Os(e))
+                } else {
+                    Err(Error::Unsupported { missing, supported })
+                }
+            }
+            other => other,
+        }
+    }
+}
+
+impl Syscall {
+    fn call(&self, req: &Request<'_>) -> Result<Snapshot, Error> {
         sys::probe(&self.sysfs_root)?;
         let ids = req.ids();
         let mut size = self.initial_size;

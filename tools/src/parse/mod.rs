@@ -6,14 +6,18 @@
 //! does: every offset is inside the buffer, past the header and 8-byte aligned, every `size`
 //! is at least the VER0 size and fits, each chain is exactly as long as its count says and then
 //! ends, every record's mask lies within the header's, every string is NUL-terminated inside
-//! the buffer (at most [`MAX_STRING`] bytes with it), VMAs are non-empty and in address order,
-//! and no struct is reached twice (a record or VMA shared between chains). A buffer that fails
-//! any check is a [`ParseError`]; nothing here panics or uses `unsafe`. The iterators then
-//! decode records and VMAs lazily, borrowing strings from the buffer.
+//! the buffer (of any length: a file name may be longer than `PATH_MAX`), the command line's
+//! bytes are followed by a NUL, VMAs are non-empty and in address order, and no struct is
+//! reached twice (a record, VMA or rollup shared between chains). A buffer that fails any check
+//! is a [`ParseError`]; nothing here panics or uses `unsafe`. The iterators then decode records
+//! and VMAs lazily, borrowing strings from the buffer.
 //!
 //! The work is linear in the buffer's size: every struct is visited once (a bitmap of the
 //! 8-byte slots already reached rejects a second visit, so records that all point to one long
-//! VMA chain cost one walk of it, not one per record) and every string is bounded.
+//! VMA chain cost one walk of it, not one per record), and every byte of string is measured
+//! once: a string reached again by its offset (a name shared by many VMAs) is looked up, and a
+//! string that starts inside, or runs into, another is rejected ([`ParseError::StringOverlap`]).
+//! Iterating then costs the structs plus the strings handed out.
 //!
 //! Structs are walked by their offsets and `size` fields only: a newer kernel may write larger
 //! structs, whose extra bytes are skipped.
@@ -28,8 +32,7 @@ mod vmas;
 use std::mem::offset_of;
 
 pub use error::{Item, ParseError};
-pub use read::MAX_STRING;
-use read::{rd_u32, rd_u64};
+use read::{rd_u32, rd_u64, Checker};
 use records::decode_record;
 pub use records::{Record, Records};
 use vmas::Chain;
@@ -160,17 +163,21 @@ impl<'a> Info<'a> {
             return Err(count_err);
         }
         let mut seen = Seen::new(self.buf.len());
+        let mut strings = Checker::new(self.buf.len());
         let mut off = h.first_procrec_offset;
         for index in 0..h.nr_procrecs {
             if off == 0 {
                 return Err(ParseError::ChainEnds(Item::Record(index)));
             }
-            let (rec, next) = decode_record(self.buf, h, index, off)?;
+            let (rec, links) = decode_record(self.buf, h, index, off, &mut strings)?;
             seen.visit(Item::Record(index), off)?;
             if let Some(chain) = rec.memory_map.as_ref().and_then(Vmas::as_chain) {
-                check_vmas(&chain, &mut seen)?;
+                check_vmas(&chain, &mut seen, &mut strings)?;
             }
-            off = next;
+            if let Some(at) = links.rollup {
+                seen.visit(Item::Rollup(index), at)?;
+            }
+            off = links.next;
         }
         if off != 0 {
             return Err(ParseError::ChainTooLong { record: None });
@@ -230,7 +237,7 @@ impl<'a> Info<'a> {
 }
 
 /// Checks one record's VMA chain: its count, each VMA once, address order, the end.
-fn check_vmas(c: &Chain<'_>, seen: &mut Seen) -> Result<(), ParseError> {
+fn check_vmas(c: &Chain<'_>, seen: &mut Seen, strings: &mut Checker) -> Result<(), ParseError> {
     let count = ParseError::Count {
         record: Some(c.record),
         count: c.nr,
@@ -251,7 +258,7 @@ fn check_vmas(c: &Chain<'_>, seen: &mut Seen) -> Result<(), ParseError> {
         if off == 0 {
             return Err(ParseError::ChainEnds(item));
         }
-        let (vma, next) = c.decode(index, off)?;
+        let (vma, next) = c.decode(index, off, strings)?;
         seen.visit(item, off)?;
         if vma.start >= vma.end || (index > 0 && vma.start < prev_end) {
             return Err(ParseError::VmaRange(item, vma.start, vma.end));

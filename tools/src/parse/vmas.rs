@@ -5,7 +5,7 @@
 
 use std::mem::offset_of;
 
-use super::read::{rd_u32, rd_u64, string_at, struct_at};
+use super::read::{rd_u32, rd_u64, struct_at, Rescan, Strings};
 use super::{Item, ParseError};
 use crate::flags::{Prot, VmaFlags};
 use crate::record::Vma;
@@ -22,8 +22,14 @@ pub(super) struct Chain<'a> {
 }
 
 impl<'a> Chain<'a> {
-    /// Decodes VMA `index`, at `off`; returns it and the offset of the next.
-    pub(super) fn decode(&self, index: u32, off: u32) -> Result<(Vma<'a>, u32), ParseError> {
+    /// Decodes VMA `index`, at `off`, its name from `strings`; returns it and the offset of
+    /// the next.
+    pub(super) fn decode(
+        &self,
+        index: u32,
+        off: u32,
+        strings: &mut impl Strings<'a>,
+    ) -> Result<(Vma<'a>, u32), ParseError> {
         let buf = self.buf;
         let item = Item::Vma {
             record: self.record,
@@ -36,7 +42,7 @@ impl<'a> Chain<'a> {
         let name_off = u32f(offset_of!(ProcRecVma, backing_file_name_offset))?;
         let name = match name_off {
             0 => None,
-            at => Some(string_at(buf, at, self.hdr_size, item)?),
+            at => Some(strings.get(buf, at, self.hdr_size, item)?),
         };
         let vma = Vma {
             start: u64f(offset_of!(ProcRecVma, start))?,
@@ -125,6 +131,7 @@ impl<'a> Vmas<'a> {
             vmas: *self,
             next,
             index: 0,
+            names: Rescan::default(),
         }
     }
 }
@@ -139,11 +146,16 @@ impl<'a> IntoIterator for Vmas<'a> {
 }
 
 /// The iterator of [`Vmas::iter`].
+///
+/// Each VMA's name is measured (its NUL found) when the VMA is handed out, except that a name
+/// shared with the VMA before (the segments of one file) is not measured again: iterating costs
+/// the VMAs plus the names it hands out.
 #[derive(Debug, Clone)]
 pub struct VmaIter<'a> {
     vmas: Vmas<'a>,
     next: u32,
     index: usize,
+    names: Rescan<'a>,
 }
 
 impl<'a> Iterator for VmaIter<'a> {
@@ -155,7 +167,7 @@ impl<'a> Iterator for VmaIter<'a> {
             Repr::Chain(c) => {
                 let index = u32::try_from(self.index).ok().filter(|&i| i < c.nr)?;
                 // Checked by `Info::parse`; stop if decoding somehow fails.
-                match c.decode(index, self.next) {
+                match c.decode(index, self.next, &mut self.names) {
                     Ok((vma, next)) => {
                         self.next = next;
                         vma
