@@ -3,7 +3,8 @@
 #
 # check-host.sh: every host check of the userspace side, from a clean build
 # directory: cargo test of the workspace (the crate process-getinfo, the pgi
-# package, and the layout test that lives with the header in ../uapi/tests;
+# package with pgi ps/top/mem against a procps-style reader of /proc and top
+# in tmux, and the layout test that lives with the header in ../uapi/tests;
 # each test counted), the bounded fuzz of the parser (PGI_FUZZ_SECS, default
 # 20), clippy with -D warnings (with and without features), rustfmt --check,
 # rustdoc without warnings, the crate's tests from its unpacked .crate alone,
@@ -40,6 +41,8 @@ need=()
 command -v gcc > /dev/null || need+=(gcc libc6-dev)
 command -v groff > /dev/null || need+=(groff-base)
 command -v man > /dev/null || need+=(man-db)
+# pgi top's real-terminal test (pgi/tests/views.rs) drives it in tmux.
+command -v tmux > /dev/null || need+=(tmux)
 if [ ${#need[@]} -gt 0 ]; then
 	echo "installing ${need[*]}"
 	apt-get update -qq && apt-get install -y -qq --no-install-recommends "${need[@]}" > /dev/null
