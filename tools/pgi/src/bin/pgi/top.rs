@@ -15,7 +15,8 @@ use process_getinfo::{Mask, Meminfo, Query, Record, State};
 use ratatui::crossterm::event::{self, Event, KeyCode, KeyEventKind, KeyModifiers};
 use ratatui::layout::{Constraint, Layout};
 use ratatui::style::{Modifier, Style};
-use ratatui::widgets::{Paragraph, Row as TRow, Table};
+use ratatui::text::Line;
+use ratatui::widgets::{Cell, Paragraph, Row as TRow, Table};
 
 use crate::clock::Clock;
 use crate::names::Names;
@@ -70,6 +71,8 @@ pub struct Proc {
     pub virt_kb: u64,
     pub res_kb: u64,
     pub pss_kb: Option<u64>,
+    /// What the PSS column shows without a rollup: `?` denied, `-` none (a kernel thread).
+    pub pss_mark: char,
     pub state: char,
     /// In tenths of a percent of one CPU.
     pub cpu_tenths: u64,
@@ -85,7 +88,8 @@ pub struct Frame {
     pub meminfo: Option<Meminfo>,
     pub since_boot: Duration,
     pub states: HashMap<char, usize>,
-    pub calls: u32,
+    /// Who answered: `process_getinfo(2), N call(s)` or `/proc`.
+    pub source: String,
 }
 
 /// The CPU time of each process at the last refresh, by (pid, start time).
@@ -164,6 +168,11 @@ pub fn frame(
             virt_kb: r.vm.map_or(0, |v| v.vm_size_kb),
             res_kb,
             pss_kb: r.rollup.map(|ro| ro.pss_kb),
+            pss_mark: if r.denied().contains(Mask::MEMORY_ROLLUP) {
+                '?'
+            } else {
+                '-'
+            },
             state,
             cpu_tenths,
             mem_tenths: crate::ps::pmem_tenths(res_kb, total),
@@ -213,7 +222,7 @@ fn cells(p: &Proc) -> [String; 12] {
         p.ni.clone(),
         p.virt_kb.to_string(),
         p.res_kb.to_string(),
-        p.pss_kb.map_or("-".into(), |v| v.to_string()),
+        p.pss_kb.map_or(p.pss_mark.to_string(), |v| v.to_string()),
         p.state.to_string(),
         tenths(p.cpu_tenths),
         tenths(u64::try_from(p.mem_tenths).unwrap_or(0)),
@@ -231,12 +240,12 @@ fn summary(f: &Frame, by: SortBy) -> Vec<String> {
     let cpu: u64 = f.procs.iter().map(|p| p.cpu_tenths).sum();
     let mut lines = vec![
         format!(
-            "pgi top - up {}:{:02}:{:02}, load average: {}   sorted by {by:?} ({} call(s) a refresh)",
+            "pgi top - up {}:{:02}:{:02}, load average: {}   sorted by {by:?}, read by {}",
             up / 3600,
             up / 60 % 60,
             up % 60,
             load.join(", "),
-            f.calls
+            f.source
         ),
         format!(
             "Tasks: {} total, {} running, {} sleeping, {} stopped, {} zombie   %CPU (all processes): {}",
@@ -324,7 +333,17 @@ impl Sampler<'_> {
             clock.since_boot,
             &mut self.names,
         );
-        f.calls = snap.calls();
+        f.source = if snap.fell_back() || snap.source() == process_getinfo::Source::Procfs {
+            "/proc".to_string()
+        } else if snap.procfs_facts().is_empty() {
+            format!("process_getinfo(2), {} call(s)", snap.calls())
+        } else {
+            format!(
+                "process_getinfo(2), {} call(s), and /proc for {}",
+                snap.calls(),
+                snap.procfs_facts().names().collect::<Vec<_>>().join(",")
+            )
+        };
         Ok(f)
     }
 }
@@ -460,12 +479,27 @@ fn draw(fr: &mut ratatui::Frame<'_>, f: &Frame, by: SortBy) {
         Constraint::Length(9),
         Constraint::Fill(1),
     ];
+    // Numbers right-aligned, as in the text frames; USER, S and COMMAND left.
+    let align = |i: usize, s: String| -> Cell<'static> {
+        let line = Line::from(s);
+        Cell::from(if matches!(i, 1 | 7 | 11) {
+            line
+        } else {
+            line.right_aligned()
+        })
+    };
     let rows = f
         .procs
         .iter()
         .take(usize::from(table.height))
-        .map(|p| TRow::new(cells(p)));
-    let header = TRow::new(HEADERS).style(Style::new().add_modifier(Modifier::REVERSED));
+        .map(|p| TRow::new(cells(p).into_iter().enumerate().map(|(i, c)| align(i, c))));
+    let header = TRow::new(
+        HEADERS
+            .iter()
+            .enumerate()
+            .map(|(i, h)| align(i, h.to_string())),
+    )
+    .style(Style::new().add_modifier(Modifier::REVERSED));
     fr.render_widget(Table::new(rows, widths).header(header), table);
 }
 
