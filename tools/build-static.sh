@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# SPDX-License-Identifier: GPL-2.0
+# SPDX-License-Identifier: MIT OR Apache-2.0
 #
 # build-static.sh OUT_DIR: build `pgi` and `pgi-selftest` as fully static
 # x86_64 binaries (glibc, +crt-static; musl is not needed) and copy them to
@@ -14,7 +14,7 @@ target=x86_64-unknown-linux-gnu
 mkdir -p "$out"
 RUSTFLAGS="${RUSTFLAGS:-} -C target-feature=+crt-static" \
 	cargo build --release --manifest-path "$here/Cargo.toml" \
-	--target "$target" --bins >&2
+	-p pgi --target "$target" --bins >&2
 dir=${CARGO_TARGET_DIR:-$here/target}/$target/release
 for b in pgi pgi-selftest; do
 	install -m 0755 "$dir/$b" "$out/$b"

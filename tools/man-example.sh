@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# SPDX-License-Identifier: GPL-2.0
+# SPDX-License-Identifier: MIT OR Apache-2.0
 #
 # man-example.sh OUT [CFLAGS...]: extract the EXAMPLES program of
 # man/process_getinfo.2 (between `.\" SRC BEGIN` and `.\" SRC END`, as the

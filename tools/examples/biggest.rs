@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: MIT OR Apache-2.0
 
 //! The five processes with the largest resident set, and the largest mapping of each, from
 //! two calls: one for every process's counters, one for the chosen processes' memory maps.
@@ -21,7 +21,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     if all.fell_back() {
         eprintln!("note: process_getinfo(2) not available, read /proc instead");
     }
-    let info = all.info()?;
+    let info = all.info();
     let mut procs: Vec<_> = info
         .records()
         .filter_map(|r| Some((r.vm?.rss_kb(), r.ids?.tgid, r.comm_lossy()?)))
@@ -34,7 +34,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .mask(Mask::MEMORY_MAP)
         .backend(backend)
         .run()?;
-    let maps_info = maps.info()?;
+    let maps_info = maps.info();
     for ((rss, pid, comm), rec) in procs.iter().zip(maps_info.records()) {
         let biggest = rec
             .memory_map

@@ -1,67 +1,23 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: MIT OR Apache-2.0
 
 //! Writing well-formed buffers, in the layout the kernel uses.
 //!
 //! The procfs backend builds its answer with this, so that both backends hand out the same
 //! buffer format and the same parsed types; tests use it to make buffers too. Each record is
-//! its `struct procrec`, then its comm, then its VMAs (8-byte aligned) with each distinct file
-//! name stored once per record.
+//! its `struct procrec` (`PROCREC_SIZE_VER1` bytes, as a kernel with `CPU_TIMES` writes it),
+//! then its comm, its command line (its bytes and a NUL), its `struct procrec_rollup`, then its
+//! VMAs (8-byte aligned) with each distinct file name stored once per record.
 
 use std::collections::HashMap;
 use std::fmt;
 
-use crate::flags::{InfoFlags, Mask, Status};
-use crate::record::{Creds, Ids, Meminfo, Prio, State, VmCounters, Vma};
+use crate::flags::{InfoFlags, Mask};
+use crate::parse::{Record, Vmas};
+use crate::record::{Ids, Meminfo};
 use crate::uapi::{
-    ProcRec, ProcRecVma, ProcessInfo, PROCESS_INFO_SIZE_VER0, PROCREC_SIZE_VER0,
-    PROCREC_VMA_SIZE_VER0,
+    ProcRec, ProcRecRollup, ProcRecVma, ProcessInfo, PROCESS_INFO_SIZE_VER0,
+    PROCREC_ROLLUP_SIZE_VER0, PROCREC_SIZE_VER1, PROCREC_VMA_SIZE_VER0,
 };
-
-/// The facts of one record to encode. The record's mask is the set of facts that are `Some`.
-#[derive(Debug, Clone, Default)]
-pub struct RecordIn<'s> {
-    /// `GONE`, `NOACCESS`.
-    pub status: Status,
-    /// Index into the requested ids, -1 under ALL.
-    pub input_index: i32,
-    /// The `tid` field when `ids` is `None` (the requested id of a GONE record).
-    pub raw_tid: i32,
-    /// `IDS`.
-    pub ids: Option<Ids>,
-    /// `STATUS`.
-    pub state: Option<State>,
-    /// `OOM_SCORE_ADJ`.
-    pub oom_score_adj: Option<i32>,
-    /// `CREDS`.
-    pub creds: Option<Creds>,
-    /// `PRIO`.
-    pub prio: Option<Prio>,
-    /// `COMM`, without a NUL.
-    pub comm: Option<&'s [u8]>,
-    /// `VM_COUNTERS`.
-    pub vm: Option<VmCounters>,
-    /// `VM_SEQ`.
-    pub vm_seq: Option<u64>,
-    /// `MEMORY_MAP`, in address order.
-    pub vmas: Option<&'s [Vma<'s>]>,
-}
-
-impl RecordIn<'_> {
-    /// The mask the record will carry.
-    pub fn mask(&self) -> Mask {
-        let mut m = Mask::empty();
-        m.set(Mask::IDS, self.ids.is_some());
-        m.set(Mask::STATUS, self.state.is_some());
-        m.set(Mask::OOM_SCORE_ADJ, self.oom_score_adj.is_some());
-        m.set(Mask::CREDS, self.creds.is_some());
-        m.set(Mask::PRIO, self.prio.is_some());
-        m.set(Mask::COMM, self.comm.is_some());
-        m.set(Mask::VM_COUNTERS, self.vm.is_some());
-        m.set(Mask::VM_SEQ, self.vm_seq.is_some());
-        m.set(Mask::MEMORY_MAP, self.vmas.is_some());
-        m
-    }
-}
 
 /// Why a record cannot be encoded.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -74,6 +30,8 @@ pub enum EncodeError {
     Mask(Mask),
     /// VMAs are empty or out of address order.
     VmaOrder,
+    /// The input index does not fit the `__s32` field.
+    InputIndex(usize),
 }
 
 impl fmt::Display for EncodeError {
@@ -83,6 +41,7 @@ impl fmt::Display for EncodeError {
             EncodeError::Nul => write!(f, "string with a NUL byte"),
             EncodeError::Mask(m) => write!(f, "record facts {m:?} not requested"),
             EncodeError::VmaOrder => write!(f, "VMAs empty or out of order"),
+            EncodeError::InputIndex(i) => write!(f, "input index {i} beyond i32"),
         }
     }
 }
@@ -153,9 +112,10 @@ impl Builder {
         self.header.flags = flags.bits();
     }
 
-    /// Appends one record; on error the buffer is unchanged.
-    pub fn push(&mut self, r: &RecordIn<'_>) -> Result<(), EncodeError> {
-        let mask = r.mask();
+    /// Appends one record: its facts that are `Some` (see [`Record`]); on error the buffer is
+    /// unchanged.
+    pub fn push(&mut self, r: &Record<'_>) -> Result<(), EncodeError> {
+        let mask = r.facts();
         if !Mask::from_bits_retain(self.header.mask).contains(mask) {
             return Err(EncodeError::Mask(mask));
         }
@@ -167,11 +127,15 @@ impl Builder {
         res
     }
 
-    fn push_inner(&mut self, r: &RecordIn<'_>, mask: Mask) -> Result<(), EncodeError> {
+    fn push_inner(&mut self, r: &Record<'_>, mask: Mask) -> Result<(), EncodeError> {
+        let input_index = match r.input_index {
+            None => -1,
+            Some(i) => i32::try_from(i).map_err(|_| EncodeError::InputIndex(i))?,
+        };
         align8(&mut self.buf);
         let at = self.buf.len();
         let at32 = off32(at)?;
-        self.buf.resize(at + PROCREC_SIZE_VER0, 0);
+        self.buf.resize(at + PROCREC_SIZE_VER1, 0);
         let ids = r.ids.unwrap_or(Ids {
             tid: r.raw_tid,
             ..Default::default()
@@ -179,11 +143,14 @@ impl Builder {
         let creds = r.creds.unwrap_or_default();
         let prio = r.prio.unwrap_or_default();
         let vm = r.vm.unwrap_or_default();
+        let cpu = r.cpu.unwrap_or_default();
+        let session = r.session.unwrap_or_default();
+        let ns = |d: std::time::Duration| u64::try_from(d.as_nanos()).unwrap_or(u64::MAX);
         let mut rec = ProcRec {
-            size: PROCREC_SIZE_VER0 as u32,
+            size: PROCREC_SIZE_VER1 as u32,
             mask: mask.bits(),
             status: r.status.bits(),
-            input_index: r.input_index,
+            input_index,
             tid: ids.tid,
             tgid: ids.tgid,
             ppid: ids.ppid,
@@ -198,20 +165,61 @@ impl Builder {
             gid_fs: creds.gid.fs,
             prio: prio.prio,
             nice: prio.nice,
-            policy: prio.policy,
-            state: r.state.map_or(0, |s| s.0),
+            policy: prio.policy.to_raw(),
+            state: r.state.map_or(0, |s| s.as_byte()),
             rss_anon_kb: vm.rss_anon_kb,
             rss_file_kb: vm.rss_file_kb,
             rss_shmem_kb: vm.rss_shmem_kb,
             vm_size_kb: vm.vm_size_kb,
             swap_kb: vm.swap_kb,
             vm_seq: r.vm_seq.unwrap_or(0),
+            utime_ns: ns(cpu.utime),
+            stime_ns: ns(cpu.stime),
+            start_time_ns: ns(cpu.start_time),
+            min_flt: cpu.min_flt,
+            maj_flt: cpu.maj_flt,
+            nr_threads: cpu.nr_threads,
+            pgid: session.pgid,
+            sid: session.sid,
+            tty_nr: session.tty_nr.0,
+            tpgid: session.tpgid,
             ..Default::default()
         };
         if let Some(comm) = r.comm {
             rec.comm_offset = push_str(&mut self.buf, comm)?;
         }
-        if let Some(vmas) = r.vmas {
+        if let Some(cmdline) = r.cmdline {
+            let bytes = cmdline.as_bytes();
+            rec.cmdline_offset = off32(self.buf.len())?;
+            rec.cmdline_size = u32::try_from(bytes.len()).map_err(|_| EncodeError::TooLarge)?;
+            self.buf.extend_from_slice(bytes);
+            self.buf.push(0);
+        }
+        if let Some(ro) = r.rollup {
+            align8(&mut self.buf);
+            rec.rollup_offset = off32(self.buf.len())?;
+            let raw = ProcRecRollup {
+                size: PROCREC_ROLLUP_SIZE_VER0 as u32,
+                reserved0: 0,
+                rss_kb: ro.rss_kb,
+                pss_kb: ro.pss_kb,
+                pss_dirty_kb: ro.pss_dirty_kb,
+                pss_anon_kb: ro.pss_anon_kb,
+                pss_file_kb: ro.pss_file_kb,
+                pss_shmem_kb: ro.pss_shmem_kb,
+                shared_clean_kb: ro.shared_clean_kb,
+                shared_dirty_kb: ro.shared_dirty_kb,
+                private_clean_kb: ro.private_clean_kb,
+                private_dirty_kb: ro.private_dirty_kb,
+                referenced_kb: ro.referenced_kb,
+                anonymous_kb: ro.anonymous_kb,
+                swap_kb: ro.swap_kb,
+                swap_pss_kb: ro.swap_pss_kb,
+                locked_kb: ro.locked_kb,
+            };
+            self.buf.extend_from_slice(&raw.to_ne_bytes());
+        }
+        if let Some(vmas) = r.memory_map {
             let (first, nr) = self.push_vmas(vmas)?;
             rec.first_vma_offset = first;
             rec.nr_vmas = nr;
@@ -232,21 +240,31 @@ impl Builder {
         Ok(())
     }
 
-    fn push_vmas(&mut self, vmas: &[Vma<'_>]) -> Result<(u32, u32), EncodeError> {
-        let mut names: HashMap<&[u8], u32> = HashMap::new();
+    fn push_vmas(&mut self, vmas: Vmas<'_>) -> Result<(u32, u32), EncodeError> {
+        let mut names: HashMap<Vec<u8>, u32> = HashMap::new();
+        // The name of the VMA before, by address: the segments of one file share one slice,
+        // which need not be hashed again.
+        let mut last: Option<(&[u8], u32)> = None;
         let mut first = 0;
         let mut prev: Option<(usize, u64)> = None;
-        for v in vmas {
+        for v in vmas.iter() {
             if v.start >= v.end || prev.is_some_and(|(_, end)| v.start < end) {
                 return Err(EncodeError::VmaOrder);
             }
             let name_off = match v.name {
                 None => 0,
-                Some(n) => match names.get(n) {
-                    Some(&o) => o,
-                    None => {
-                        let o = push_str(&mut self.buf, n)?;
-                        names.insert(n, o);
+                Some(n) => match last {
+                    Some((l, o)) if std::ptr::eq(l, n) => o,
+                    _ => {
+                        let o = match names.get(n) {
+                            Some(&o) => o,
+                            None => {
+                                let o = push_str(&mut self.buf, n)?;
+                                names.insert(n.to_vec(), o);
+                                o
+                            }
+                        };
+                        last = Some((n, o));
                         o
                     }
                 },
@@ -303,8 +321,9 @@ impl Builder {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::flags::{Prot, VmaFlags};
+    use crate::flags::{Prot, Status, VmaFlags};
     use crate::parse::Info;
+    use crate::record::Vma;
 
     #[test]
     fn roundtrip_one_record() {
@@ -330,31 +349,56 @@ mod tests {
             mem_total_kb: 42,
             ..Default::default()
         });
-        let r = RecordIn {
-            input_index: 3,
-            ids: Some(Ids {
-                tid: 7,
-                tgid: 7,
-                ppid: 1,
-            }),
-            comm: Some(b"init"),
-            vmas: Some(&vmas),
+        let mut r = Record::default();
+        r.input_index = Some(3);
+        r.ids = Some(Ids {
+            tid: 7,
+            tgid: 7,
+            ppid: 1,
+        });
+        r.comm = Some(b"init");
+        r.memory_map = Some(Vmas::from_slice(&vmas));
+        r.cpu = Some(crate::CpuTimes {
+            utime: std::time::Duration::from_nanos(1_234_567_891),
+            stime: std::time::Duration::from_millis(20),
+            start_time: std::time::Duration::from_secs(5),
+            min_flt: 10,
+            maj_flt: 2,
+            nr_threads: 3,
+        });
+        r.session = Some(crate::Session {
+            pgid: 7,
+            sid: 7,
+            tty_nr: crate::TtyNr((136 << 8) | 1),
+            tpgid: 7,
+        });
+        r.cmdline = Some(crate::Cmdline::new(b"/sbin/init\0splash\0"));
+        r.rollup = Some(crate::Rollup {
+            pss_kb: 100,
+            locked_kb: 4,
             ..Default::default()
-        };
+        });
         b.push(&r).unwrap();
-        b.push(&RecordIn {
-            status: Status::GONE,
-            raw_tid: 99,
-            input_index: 4,
-            ..Default::default()
-        })
-        .unwrap();
+        let mut gone = Record::default();
+        gone.status = Status::GONE;
+        gone.raw_tid = 99;
+        gone.input_index = Some(4);
+        b.push(&gone).unwrap();
         let buf = b.finish();
         let info = Info::parse(&buf).unwrap();
         assert_eq!(info.meminfo().unwrap().mem_total_kb, 42);
         let recs: Vec<_> = info.records().collect();
         assert_eq!(recs.len(), 2);
         assert_eq!(recs[0].comm, Some(&b"init"[..]));
+        assert_eq!(
+            (
+                recs[0].cpu,
+                recs[0].session,
+                recs[0].cmdline,
+                recs[0].rollup
+            ),
+            (r.cpu, r.session, r.cmdline, r.rollup)
+        );
         assert_eq!(recs[0].input_index, Some(3));
         let got: Vec<_> = recs[0].memory_map.unwrap().iter().collect();
         assert_eq!(got, vmas);
@@ -368,27 +412,24 @@ mod tests {
     #[test]
     fn rejects_bad_input() {
         let mut b = Builder::new(Mask::IDS, Mask::all());
-        let comm = RecordIn {
-            comm: Some(b"x"),
-            ..Default::default()
-        };
+        let mut comm = Record::default();
+        comm.comm = Some(b"x");
         assert!(matches!(b.push(&comm), Err(EncodeError::Mask(_))));
         let mut b = Builder::new(Mask::all(), Mask::all());
-        let nul = RecordIn {
-            comm: Some(b"a\0b"),
-            ..Default::default()
-        };
+        let mut nul = Record::default();
+        nul.comm = Some(b"a\0b");
         assert_eq!(b.push(&nul), Err(EncodeError::Nul));
         let bad = [Vma {
             start: 2,
             end: 1,
             ..Default::default()
         }];
-        let r = RecordIn {
-            vmas: Some(&bad),
-            ..Default::default()
-        };
+        let mut r = Record::default();
+        r.memory_map = Some(Vmas::from_slice(&bad));
         assert_eq!(b.push(&r), Err(EncodeError::VmaOrder));
+        let mut far = Record::default();
+        far.input_index = Some(usize::MAX);
+        assert_eq!(b.push(&far), Err(EncodeError::InputIndex(usize::MAX)));
         assert!(b.is_empty());
         assert!(Info::parse(&b.finish()).unwrap().is_empty());
     }

@@ -1,7 +1,10 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: MIT OR Apache-2.0
 
 //! Typed bit sets: the facts ([`Mask`]), the selection flags ([`Flags`]), a record's
 //! [`Status`], the header's [`InfoFlags`], and a VMA's [`Prot`] and [`VmaFlags`].
+
+use std::fmt;
+use std::str::FromStr;
 
 use crate::uapi;
 
@@ -12,7 +15,8 @@ bitflags::bitflags! {
     /// use process_getinfo::Mask;
     /// let m = Mask::IDS | Mask::COMM;
     /// assert!(m.contains(Mask::IDS));
-    /// assert_eq!(Mask::parse_list("ids,comm").unwrap(), m);
+    /// assert_eq!("ids,comm".parse::<Mask>().unwrap(), m);
+    /// assert!("ids,bogus".parse::<Mask>().is_err());
     /// ```
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
     pub struct Mask: u64 {
@@ -36,6 +40,14 @@ bitflags::bitflags! {
         const VM_SEQ = uapi::PROCESS_INFO_VM_SEQ;
         /// The memory map, one entry per VMA.
         const MEMORY_MAP = uapi::PROCESS_INFO_MEMORY_MAP;
+        /// CPU times, start time, faults and thread count, as /proc/PID/stat.
+        const CPU_TIMES = uapi::PROCESS_INFO_CPU_TIMES;
+        /// Process group, session, controlling terminal and its foreground group.
+        const SESSION = uapi::PROCESS_INFO_SESSION;
+        /// The command line, as /proc/PID/cmdline.
+        const CMDLINE = uapi::PROCESS_INFO_CMDLINE;
+        /// The memory counters of /proc/PID/smaps_rollup (RSS, PSS, USS, swap...).
+        const MEMORY_ROLLUP = uapi::PROCESS_INFO_MEMORY_ROLLUP;
     }
 }
 
@@ -43,9 +55,30 @@ impl Mask {
     /// The facts that live in records (every bit but [`Mask::MEMINFO`]).
     pub const RECORD: Mask = Mask::all().difference(Mask::MEMINFO);
 
+    /// The facts that do not apply to a process without memory (a kernel thread, an exited
+    /// process): the kernel leaves them out of such a record without `NOACCESS`.
+    pub const NEEDS_MM: Mask = Mask::VM_COUNTERS
+        .union(Mask::VM_SEQ)
+        .union(Mask::MEMORY_MAP)
+        .union(Mask::CMDLINE)
+        .union(Mask::MEMORY_ROLLUP);
+
+    /// The facts of the first version of the call (`PROCREC_SIZE_VER0` records): a kernel
+    /// that knows only these never writes the fields of the others.
+    pub const VER0: Mask = Mask::MEMINFO
+        .union(Mask::IDS)
+        .union(Mask::STATUS)
+        .union(Mask::OOM_SCORE_ADJ)
+        .union(Mask::CREDS)
+        .union(Mask::PRIO)
+        .union(Mask::COMM)
+        .union(Mask::VM_COUNTERS)
+        .union(Mask::VM_SEQ)
+        .union(Mask::MEMORY_MAP);
+
     /// Parses one fact name, case-insensitively: `meminfo`, `ids`, `status`,
-    /// `oom_score_adj`, `creds`, `prio`, `comm`, `vm_counters`, `vm_seq`, `memory_map`
-    /// (`-` may stand for `_`), or `all`.
+    /// `oom_score_adj`, `creds`, `prio`, `comm`, `vm_counters`, `vm_seq`, `memory_map`,
+    /// `cpu_times`, `session`, `cmdline`, `memory_rollup` (`-` may stand for `_`), or `all`.
     pub fn parse_name(name: &str) -> Option<Mask> {
         let n = name.trim().to_ascii_uppercase().replace('-', "_");
         if n == "ALL" {
@@ -54,14 +87,47 @@ impl Mask {
         Mask::from_name(&n)
     }
 
-    /// Parses a comma-separated list of fact names (see [`Mask::parse_name`]).
-    pub fn parse_list(list: &str) -> Result<Mask, String> {
+    /// The lowercase names of the known facts in this mask, in bit order.
+    pub fn names(self) -> impl Iterator<Item = String> {
+        self.iter_names().map(|(n, _)| n.to_ascii_lowercase())
+    }
+}
+
+/// The error of [`Mask::from_str`]: a name that is no fact.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParseMaskError {
+    name: String,
+}
+
+impl ParseMaskError {
+    /// The name that is no fact.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+}
+
+impl fmt::Display for ParseMaskError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "unknown fact {:?}", self.name)
+    }
+}
+
+impl std::error::Error for ParseMaskError {}
+
+impl FromStr for Mask {
+    type Err = ParseMaskError;
+
+    /// Parses a comma-separated list of fact names (see [`Mask::parse_name`]); an empty list
+    /// is the empty mask.
+    fn from_str(list: &str) -> Result<Mask, ParseMaskError> {
         list.split(',')
             .filter(|s| !s.trim().is_empty())
             .try_fold(Mask::empty(), |m, s| {
                 Mask::parse_name(s)
                     .map(|b| m | b)
-                    .ok_or_else(|| format!("unknown fact {s:?}"))
+                    .ok_or_else(|| ParseMaskError {
+                        name: s.trim().to_string(),
+                    })
             })
     }
 }
@@ -140,13 +206,27 @@ mod tests {
         assert_eq!(Mask::parse_name("Memory_Map"), Some(Mask::MEMORY_MAP));
         assert_eq!(Mask::parse_name("all"), Some(Mask::all()));
         assert_eq!(Mask::parse_name("bogus"), None);
-        assert!(Mask::parse_list("ids,bogus").is_err());
-        assert_eq!(Mask::parse_list("").unwrap(), Mask::empty());
+        let e = "ids,bogus".parse::<Mask>().unwrap_err();
+        assert_eq!(e.name(), "bogus");
+        assert_eq!(e.to_string(), "unknown fact \"bogus\"");
+        assert_eq!("".parse::<Mask>().unwrap(), Mask::empty());
+        assert_eq!(
+            (Mask::IDS | Mask::VM_SEQ).names().collect::<Vec<_>>(),
+            ["ids", "vm_seq"]
+        );
     }
 
     #[test]
     fn mask_matches_header() {
-        assert_eq!(Mask::all().bits(), (uapi::PROCESS_INFO_MEMORY_MAP << 1) - 1);
+        assert_eq!(
+            Mask::all().bits(),
+            (uapi::PROCESS_INFO_MEMORY_ROLLUP << 1) - 1
+        );
+        assert_eq!(Mask::VER0.bits(), (uapi::PROCESS_INFO_MEMORY_MAP << 1) - 1);
         assert!(!Mask::RECORD.contains(Mask::MEMINFO));
+        assert_eq!(
+            "cpu-times,session,cmdline,memory_rollup".parse::<Mask>(),
+            Ok(Mask::CPU_TIMES | Mask::SESSION | Mask::CMDLINE | Mask::MEMORY_ROLLUP)
+        );
     }
 }

@@ -1,54 +1,49 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: MIT OR Apache-2.0
 
-//! process_getinfo(2) from userspace: many facts about many processes in one system call.
+#![doc = include_str!("../README.md")]
 //!
-//! - [`sys`]: the raw system call ([`sys::process_getinfo_raw`]) and a safe wrapper over
-//!   slices.
-//! - [`Query`]: the safe builder. It picks the processes ([`Target`]: all, pids, pidfds), the
-//!   facts ([`Mask`]), threads or not, strict or not, and the [`Backend`]; it grows the buffer
-//!   on E2BIG (the size the kernel reports plus an eighth plus 4 KiB, at most [`MAX_TRIES`]
-//!   calls) and, with [`Backend::Auto`], falls back to /proc when the call answers ENOSYS.
+//! # Modules
+//!
+//! - [`sys`]: the probe, the raw `syscall(473, ...)` wrapper and a safe one over slices.
+//! - [`Query`]: the builder of a [`Request`] ([`Target`]: all, pids, pidfds; the facts, a
+//!   [`Mask`]; threads; strict) and the choice of [`Backend`].
+//! - [`backend`]: the [`Provider`]s that answer requests: [`backend::Syscall`] (which grows
+//!   its buffer on E2BIG: the size the kernel reports plus an eighth plus 4 KiB, at most
+//!   [`MAX_TRIES`] calls), [`backend::Procfs`], and [`backend::Auto`] (the call, else /proc).
 //! - [`Info`]: the zero-copy parser. [`Info::parse`] checks every offset, size and string of
-//!   the buffer, so a malformed buffer is a [`ParseError`], never a panic; [`Record`]s and
-//!   [`Vma`]s then borrow from the buffer.
-//! - [`uapi`]: `#[repr(C)]` mirrors of the three structs, checked against the header's
-//!   `*_SIZE_VER0`.
+//!   the buffer in time linear in its size, so a malformed buffer is a [`ParseError`], never a
+//!   panic; [`Record`]s and [`Vma`]s then borrow from the buffer.
+//! - [`uapi`]: `#[repr(C)]` mirrors of the four structs, checked against the header's
+//!   `*_SIZE_VER*`.
+//! - [`tty`]: terminal names from `tty_nr`, as `ps` finds them.
 //! - [`encode`]: writes buffers in the same format (the procfs backend uses it).
-//!
-//! ```no_run
-//! use process_getinfo::{Backend, Mask, Query};
-//!
-//! let snap = Query::pids([1, std::process::id() as i32])
-//!     .mask(Mask::IDS | Mask::STATUS | Mask::COMM | Mask::MEMORY_MAP)
-//!     .backend(Backend::Auto)
-//!     .run()?;
-//! let info = snap.info()?;
-//! for rec in info.records() {
-//!     if rec.is_gone() {
-//!         continue;
-//!     }
-//!     println!("{:?} {:?} {:?}", rec.ids, rec.state, rec.comm_lossy());
-//!     for vma in rec.memory_map.into_iter().flatten() {
-//!         println!("  {}", vma.maps_line());
-//!     }
-//! }
-//! # Ok::<(), Box<dyn std::error::Error>>(())
-//! ```
+//! - `serialization` (feature `serde`): how the types serialize.
 
 #![deny(missing_docs)]
 
+pub mod backend;
 pub mod encode;
+mod error;
 mod flags;
 mod parse;
-pub mod procfs;
 mod query;
 mod record;
+mod request;
+#[cfg(feature = "serde")]
+pub mod serialization;
+mod snapshot;
 pub mod sys;
+pub mod tty;
 pub mod uapi;
 
-pub use flags::{Flags, InfoFlags, Mask, Prot, Status, VmaFlags};
+pub use backend::{grow, Backend, ParseBackendError, Provider, DEFAULT_INITIAL_SIZE, MAX_TRIES};
+pub use error::{Error, Unavailable};
+pub use flags::{Flags, InfoFlags, Mask, ParseMaskError, Prot, Status, VmaFlags};
 pub use parse::{Header, Info, Item, ParseError, Record, Records, VmaIter, Vmas};
-pub use query::{
-    grow, Backend, Error, Query, Snapshot, Source, Target, DEFAULT_INITIAL_SIZE, MAX_TRIES,
+pub use query::Query;
+pub use record::{
+    Cmdline, CpuTimes, Creds, IdSet, Ids, Meminfo, Policy, Prio, Rollup, Session, State, TtyNr,
+    VmCounters, Vma,
 };
-pub use record::{Creds, IdSet, Ids, Meminfo, Prio, State, VmCounters, Vma};
+pub use request::{Request, Target};
+pub use snapshot::{Snapshot, Source};

@@ -1,13 +1,18 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: MIT OR Apache-2.0
 
 //! The typed facts of a record, as the parser returns them and the encoder takes them.
+//!
+//! With the `serde` feature they implement `Serialize` and `Deserialize`; see the `serialization` module
+//! for the representation.
 
 use std::borrow::Cow;
 use std::fmt;
+use std::time::Duration;
 
 use crate::flags::{Prot, VmaFlags};
 
 /// `PROCESS_INFO_IDS`: ids in the caller's pid namespace.
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, PartialOrd, Ord)]
 pub struct Ids {
     /// The thread id (the pid for a thread group leader).
@@ -19,6 +24,7 @@ pub struct Ids {
 }
 
 /// Four ids of one kind, as a `Uid:` or `Gid:` line of /proc/PID/status.
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub struct IdSet {
     /// Real.
@@ -33,6 +39,7 @@ pub struct IdSet {
 
 /// `PROCESS_INFO_CREDS`: mapped into the caller's user namespace (the overflow id when
 /// unmapped).
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub struct Creds {
     /// The uids.
@@ -43,48 +50,172 @@ pub struct Creds {
 
 /// `PROCESS_INFO_PRIO`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Prio {
-    /// Field 18 (`priority`) of /proc/PID/stat.
+    /// Field 18 (`priority`) of /proc/PID/stat: 0..39 for normal tasks (nice + 20), -2..-100
+    /// for real-time ones (-1 - rt_priority), -101 for deadline tasks.
     pub prio: i32,
     /// Field 19 (`nice`) of /proc/PID/stat.
     pub nice: i32,
-    /// The scheduling policy, `SCHED_*` (field 41 of /proc/PID/stat).
-    pub policy: u32,
+    /// The scheduling policy (field 41 of /proc/PID/stat).
+    pub policy: Policy,
 }
 
 impl Prio {
-    /// The policy as `ps -o cls` shows it: TS, FF, RR, B, IDL, DLN, or `?`.
-    pub fn policy_name(&self) -> &'static str {
-        match self.policy {
-            0 => "TS",
-            1 => "FF",
-            2 => "RR",
-            3 => "B",
-            5 => "IDL",
-            6 => "DLN",
-            _ => "?",
+    /// `ps -o pri`: 39 minus the priority, so that larger is more important (19 for nice 0,
+    /// 139 for SCHED_FIFO 99), as procps computes it.
+    pub fn ps_pri(&self) -> i64 {
+        39 - i64::from(self.prio)
+    }
+
+    /// `ps -o ni`: the nice value, or `None` where procps prints `-` (a policy other than
+    /// SCHED_OTHER and SCHED_BATCH, whose tasks nice does not weigh).
+    pub fn ps_nice(&self) -> Option<i32> {
+        matches!(self.policy, Policy::Other | Policy::Batch).then_some(self.nice)
+    }
+}
+
+/// A scheduling policy (`SCHED_*`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum Policy {
+    /// `SCHED_OTHER` (`SCHED_NORMAL`): the default time-sharing policy.
+    #[default]
+    Other,
+    /// `SCHED_FIFO`: real-time, first in first out.
+    Fifo,
+    /// `SCHED_RR`: real-time, round robin.
+    RoundRobin,
+    /// `SCHED_BATCH`: time-sharing for batch work.
+    Batch,
+    /// `SCHED_IDLE`: only when nothing else runs.
+    Idle,
+    /// `SCHED_DEADLINE`: earliest deadline first.
+    Deadline,
+    /// A value this crate does not know (e.g. a policy newer than it).
+    Unknown(u32),
+}
+
+impl Policy {
+    /// The policy of a `SCHED_*` value.
+    pub fn from_raw(raw: u32) -> Policy {
+        match i32::try_from(raw) {
+            Ok(libc::SCHED_OTHER) => Policy::Other,
+            Ok(libc::SCHED_FIFO) => Policy::Fifo,
+            Ok(libc::SCHED_RR) => Policy::RoundRobin,
+            Ok(libc::SCHED_BATCH) => Policy::Batch,
+            Ok(libc::SCHED_IDLE) => Policy::Idle,
+            Ok(libc::SCHED_DEADLINE) => Policy::Deadline,
+            _ => Policy::Unknown(raw),
+        }
+    }
+
+    /// The `SCHED_*` value.
+    pub fn to_raw(self) -> u32 {
+        let raw = match self {
+            Policy::Other => libc::SCHED_OTHER,
+            Policy::Fifo => libc::SCHED_FIFO,
+            Policy::RoundRobin => libc::SCHED_RR,
+            Policy::Batch => libc::SCHED_BATCH,
+            Policy::Idle => libc::SCHED_IDLE,
+            Policy::Deadline => libc::SCHED_DEADLINE,
+            Policy::Unknown(raw) => return raw,
+        };
+        raw.unsigned_abs()
+    }
+
+    /// The policy as `ps -o cls` shows it: TS, FF, RR, B, IDL, DLN, or `#N` for another value.
+    pub fn ps_class(self) -> Cow<'static, str> {
+        match self {
+            Policy::Other => "TS".into(),
+            Policy::Fifo => "FF".into(),
+            Policy::RoundRobin => "RR".into(),
+            Policy::Batch => "B".into(),
+            Policy::Idle => "IDL".into(),
+            Policy::Deadline => "DLN".into(),
+            Policy::Unknown(raw) => format!("#{raw}").into(),
         }
     }
 }
 
-/// `PROCESS_INFO_STATUS`: the one-letter state of /proc/PID/stat (R, S, D, T, t, X, Z, P, I).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
-pub struct State(pub u8);
+/// `PROCESS_INFO_STATUS`: the one-letter state of /proc/PID/stat.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum State {
+    /// `R`: running or runnable.
+    Running,
+    /// `S`: interruptible sleep.
+    Sleeping,
+    /// `D`: uninterruptible sleep.
+    DiskSleep,
+    /// `T`: stopped by a signal.
+    Stopped,
+    /// `t`: stopped by a tracer.
+    TracingStop,
+    /// `X`: dead.
+    Dead,
+    /// `Z`: zombie, exited and not yet reaped.
+    Zombie,
+    /// `P`: parked (a kernel thread).
+    Parked,
+    /// `I`: idle (a kernel thread).
+    Idle,
+    /// A letter this crate does not know.
+    Unknown(u8),
+}
 
 impl State {
-    /// The letter.
+    /// The state of a letter of /proc/PID/stat.
+    pub fn from_byte(b: u8) -> State {
+        match b {
+            b'R' => State::Running,
+            b'S' => State::Sleeping,
+            b'D' => State::DiskSleep,
+            b'T' => State::Stopped,
+            b't' => State::TracingStop,
+            b'X' => State::Dead,
+            b'Z' => State::Zombie,
+            b'P' => State::Parked,
+            b'I' => State::Idle,
+            other => State::Unknown(other),
+        }
+    }
+
+    /// The letter, as a byte.
+    pub fn as_byte(self) -> u8 {
+        match self {
+            State::Running => b'R',
+            State::Sleeping => b'S',
+            State::DiskSleep => b'D',
+            State::Stopped => b'T',
+            State::TracingStop => b't',
+            State::Dead => b'X',
+            State::Zombie => b'Z',
+            State::Parked => b'P',
+            State::Idle => b'I',
+            State::Unknown(b) => b,
+        }
+    }
+
+    /// The letter (an unknown byte as the `char` of the same value).
     pub fn as_char(self) -> char {
-        char::from(self.0)
+        char::from(self.as_byte())
     }
 }
 
 impl fmt::Display for State {
+    /// The letter; an unknown byte that is not a printable ASCII character as `?`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.as_char())
+        let b = self.as_byte();
+        let c = if b.is_ascii_graphic() {
+            char::from(b)
+        } else {
+            '?'
+        };
+        write!(f, "{c}")
     }
 }
 
 /// `PROCESS_INFO_VM_COUNTERS`, in KiB, as /proc/PID/status shows them.
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub struct VmCounters {
     /// `RssAnon`.
@@ -108,7 +239,228 @@ impl VmCounters {
     }
 }
 
+/// `PROCESS_INFO_CPU_TIMES`: what /proc/PID/stat says of CPU time, start time, faults and
+/// threads. Thread-group totals in a process's record; the thread's own (as
+/// /proc/PID/task/TID/stat) in a record of `THREADS`.
+///
+/// The system call gives nanoseconds; /proc gives clock ticks (`USER_HZ`, 100 a second), so
+/// the procfs backend's times are whole ticks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct CpuTimes {
+    /// Time in user mode (field 14, `utime`).
+    pub utime: Duration,
+    /// Time in kernel mode (field 15, `stime`).
+    pub stime: Duration,
+    /// When the process started, after boot (field 22, `starttime`), on the clock of
+    /// `CLOCK_BOOTTIME` (which /proc/uptime shows).
+    pub start_time: Duration,
+    /// Minor faults (field 10, `minflt`).
+    pub min_flt: u64,
+    /// Major faults (field 12, `majflt`).
+    pub maj_flt: u64,
+    /// Threads in the thread group (field 20, `num_threads`).
+    pub nr_threads: u32,
+}
+
+impl CpuTimes {
+    /// User plus system time: what `ps -o time` shows.
+    pub fn total(&self) -> Duration {
+        self.utime.saturating_add(self.stime)
+    }
+}
+
+/// A controlling terminal as /proc/PID/stat encodes it (field 7, `tty_nr`): 0 for none.
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(transparent))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, PartialOrd, Ord)]
+pub struct TtyNr(pub u32);
+
+impl TtyNr {
+    /// Whether the process has no controlling terminal.
+    pub fn is_none(self) -> bool {
+        self.0 == 0
+    }
+
+    /// The device's major number (bits 8-19 of `tty_nr`, as the kernel's `new_encode_dev`).
+    pub fn major(self) -> u32 {
+        (self.0 >> 8) & 0xfff
+    }
+
+    /// The device's minor number (bits 0-7 and 20-31).
+    pub fn minor(self) -> u32 {
+        (self.0 & 0xff) | ((self.0 >> 12) & 0xfff00)
+    }
+
+    /// The terminal's name by procps's major/minor rules alone, without looking at /dev
+    /// (`pts/3`, `tty1`, `ttyS0`, `ttyUSB0`...): `None` for no terminal or a major number those
+    /// rules do not know. [`crate::tty::TtyNames`] resolves names the way `ps` does, checking
+    /// /dev first.
+    ///
+    /// ```
+    /// use process_getinfo::TtyNr;
+    /// assert_eq!(TtyNr((136 << 8) | 3).rule_name().as_deref(), Some("pts/3"));
+    /// assert_eq!(TtyNr((4 << 8) | 1).rule_name().as_deref(), Some("tty1"));
+    /// assert_eq!(TtyNr((4 << 8) | 64).rule_name().as_deref(), Some("ttyS0"));
+    /// assert_eq!(TtyNr(0).rule_name(), None);
+    /// ```
+    pub fn rule_name(self) -> Option<String> {
+        if self.is_none() {
+            return None;
+        }
+        crate::tty::rule_path(self.major(), self.minor())
+            .map(|p| p.strip_prefix("/dev/").unwrap_or(&p).to_string())
+    }
+}
+
+impl fmt::Display for TtyNr {
+    /// `major:minor`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}", self.major(), self.minor())
+    }
+}
+
+/// `PROCESS_INFO_SESSION`: fields 5 to 8 of /proc/PID/stat.
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct Session {
+    /// The process group (`pgrp`).
+    pub pgid: i32,
+    /// The session (`session`).
+    pub sid: i32,
+    /// The controlling terminal.
+    pub tty_nr: TtyNr,
+    /// The foreground process group of the controlling terminal (`tpgid`), -1 without one.
+    pub tpgid: i32,
+}
+
+impl Session {
+    /// Whether the process with thread group id `tgid` leads this session (`s` in ps's STAT).
+    pub fn is_leader(&self, tgid: i32) -> bool {
+        self.sid == tgid
+    }
+
+    /// Whether the process is in its terminal's foreground process group (`+` in ps's STAT).
+    pub fn is_foreground(&self) -> bool {
+        self.pgid == self.tpgid
+    }
+}
+
+/// `PROCESS_INFO_CMDLINE`: the bytes /proc/PID/cmdline returns, borrowed from the buffer:
+/// normally the arguments, each followed by a NUL; a process that rewrote its argument area
+/// may show anything.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct Cmdline<'a>(&'a [u8]);
+
+impl<'a> Cmdline<'a> {
+    /// The command line of these bytes (as /proc/PID/cmdline returns them).
+    pub fn new(bytes: &'a [u8]) -> Cmdline<'a> {
+        Cmdline(bytes)
+    }
+
+    /// The bytes, as /proc/PID/cmdline returns them.
+    pub fn as_bytes(&self) -> &'a [u8] {
+        self.0
+    }
+
+    /// Whether it is empty (e.g. a process that exec'd with no arguments at all).
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// The arguments: the bytes split at each NUL, the NUL that ends the last one not making
+    /// an empty argument after it (empty arguments in between are kept).
+    ///
+    /// ```
+    /// use process_getinfo::Cmdline;
+    /// let c = Cmdline::new(b"ls\0-l\0\0/tmp\0");
+    /// assert_eq!(c.args().collect::<Vec<_>>(), [&b"ls"[..], b"-l", b"", b"/tmp"]);
+    /// assert_eq!(Cmdline::new(b"rewritten title").args().count(), 1);
+    /// assert_eq!(Cmdline::new(b"").args().count(), 0);
+    /// ```
+    pub fn args(&self) -> impl DoubleEndedIterator<Item = &'a [u8]> + Clone + 'a {
+        let body = self.0.strip_suffix(b"\0").unwrap_or(self.0);
+        let none = self.0.is_empty();
+        body.split(|&c| c == 0).filter(move |_| !none)
+    }
+
+    /// The command line as `ps -o args` shows it: trailing NULs dropped, every other NUL and
+    /// newline a space (control characters are left to the caller to escape).
+    pub fn ps_bytes(&self) -> Vec<u8> {
+        let end = self.0.iter().rposition(|&c| c != 0).map_or(0, |i| i + 1);
+        self.0[..end]
+            .iter()
+            .map(|&c| if c == 0 || c == b'\n' { b' ' } else { c })
+            .collect()
+    }
+}
+
+/// `PROCESS_INFO_MEMORY_ROLLUP`: the counters of /proc/PID/smaps_rollup, in KiB.
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct Rollup {
+    /// `Rss`: resident memory.
+    pub rss_kb: u64,
+    /// `Pss`: proportional set size (each page divided among the processes mapping it).
+    pub pss_kb: u64,
+    /// `Pss_Dirty`.
+    pub pss_dirty_kb: u64,
+    /// `Pss_Anon`.
+    pub pss_anon_kb: u64,
+    /// `Pss_File`.
+    pub pss_file_kb: u64,
+    /// `Pss_Shmem`.
+    pub pss_shmem_kb: u64,
+    /// `Shared_Clean`.
+    pub shared_clean_kb: u64,
+    /// `Shared_Dirty`.
+    pub shared_dirty_kb: u64,
+    /// `Private_Clean`.
+    pub private_clean_kb: u64,
+    /// `Private_Dirty`.
+    pub private_dirty_kb: u64,
+    /// `Referenced`.
+    pub referenced_kb: u64,
+    /// `Anonymous`.
+    pub anonymous_kb: u64,
+    /// `Swap`.
+    pub swap_kb: u64,
+    /// `SwapPss`: swap divided among the processes sharing it.
+    pub swap_pss_kb: u64,
+    /// `Locked`: the PSS of mlocked mappings.
+    pub locked_kb: u64,
+}
+
+impl Rollup {
+    /// The unique set size (procrank's and smem's USS): `Private_Clean` + `Private_Dirty`, the
+    /// memory freed if the process exits.
+    pub fn uss_kb(&self) -> u64 {
+        self.private_clean_kb.saturating_add(self.private_dirty_kb)
+    }
+
+    /// `(name, value)` pairs with the names smaps_rollup uses, in its order.
+    pub fn entries(&self) -> [(&'static str, u64); 15] {
+        [
+            ("Rss", self.rss_kb),
+            ("Pss", self.pss_kb),
+            ("Pss_Dirty", self.pss_dirty_kb),
+            ("Pss_Anon", self.pss_anon_kb),
+            ("Pss_File", self.pss_file_kb),
+            ("Pss_Shmem", self.pss_shmem_kb),
+            ("Shared_Clean", self.shared_clean_kb),
+            ("Shared_Dirty", self.shared_dirty_kb),
+            ("Private_Clean", self.private_clean_kb),
+            ("Private_Dirty", self.private_dirty_kb),
+            ("Referenced", self.referenced_kb),
+            ("Anonymous", self.anonymous_kb),
+            ("Swap", self.swap_kb),
+            ("SwapPss", self.swap_pss_kb),
+            ("Locked", self.locked_kb),
+        ]
+    }
+}
+
 /// `PROCESS_INFO_MEMINFO`: the header's system memory counters, in KiB, as /proc/meminfo.
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub struct Meminfo {
     /// `MemTotal`.
@@ -272,13 +624,70 @@ mod tests {
             swap_kb: 0,
         };
         assert_eq!(c.rss_kb(), 7);
+    }
+
+    #[test]
+    fn policies_and_states() {
+        for raw in 0..9 {
+            assert_eq!(Policy::from_raw(raw).to_raw(), raw);
+        }
+        assert_eq!(Policy::from_raw(libc::SCHED_FIFO as u32), Policy::Fifo);
+        assert_eq!(Policy::from_raw(7), Policy::Unknown(7));
+        assert_eq!(Policy::Fifo.ps_class(), "FF");
+        assert_eq!(Policy::Unknown(7).ps_class(), "#7");
+        for b in 0..=255u8 {
+            assert_eq!(State::from_byte(b).as_byte(), b);
+        }
+        assert_eq!(State::from_byte(b'Z'), State::Zombie);
+        assert_eq!(State::Unknown(0x1b).to_string(), "?");
+        // procps's pri: 39 - priority; its ni: `-` for real-time policies.
+        let fifo99 = Prio {
+            prio: -100,
+            nice: 0,
+            policy: Policy::Fifo,
+        };
+        assert_eq!(fifo99.ps_pri(), 139);
+        assert_eq!(fifo99.ps_nice(), None);
+        let normal = Prio {
+            prio: 20,
+            nice: 0,
+            policy: Policy::Other,
+        };
+        assert_eq!(normal.ps_pri(), 19);
+        assert_eq!(normal.ps_nice(), Some(0));
+    }
+
+    #[test]
+    fn tty_numbers_decode_as_stat_encodes_them() {
+        // new_encode_dev(): minor's low byte, major, then minor's high bits.
+        let pts_300 = TtyNr((136 << 8) | (300 & 0xff) | ((300 & !0xff) << 12));
+        assert_eq!((pts_300.major(), pts_300.minor()), (136, 300));
+        assert_eq!(pts_300.rule_name().as_deref(), Some("pts/300"));
         assert_eq!(
-            Prio {
-                policy: 1,
-                ..Default::default()
-            }
-            .policy_name(),
-            "FF"
+            TtyNr((137 << 8) | 2).rule_name().as_deref(),
+            Some("pts/258")
         );
+        assert_eq!(
+            TtyNr((188 << 8) | 1).rule_name().as_deref(),
+            Some("ttyUSB1")
+        );
+        assert_eq!(TtyNr((1 << 8) | 3).rule_name(), None);
+        assert_eq!(TtyNr((4 << 8) | 1).to_string(), "4:1");
+    }
+
+    #[test]
+    fn command_lines() {
+        let c = Cmdline::new(b"sh\0-c\0echo a\nb\0\0");
+        assert_eq!(c.args().count(), 4);
+        assert_eq!(c.ps_bytes(), b"sh -c echo a b");
+        assert_eq!(Cmdline::new(b"\0\0").args().collect::<Vec<_>>(), [b"", b""]);
+        assert_eq!(Cmdline::new(b"\0\0").ps_bytes(), b"");
+        let r = Rollup {
+            private_clean_kb: 3,
+            private_dirty_kb: 4,
+            ..Default::default()
+        };
+        assert_eq!(r.uss_kb(), 7);
+        assert_eq!(r.entries()[8], ("Private_Clean", 3));
     }
 }

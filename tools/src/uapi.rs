@@ -1,11 +1,13 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: MIT OR Apache-2.0
 
 //! The Rust mirror of `<linux/process_getinfo.h>`.
 //!
-//! The three structs are `#[repr(C)]` copies of the C ones, checked at compile time against the
-//! `*_SIZE_VER0` values of the header (and, in the test suite, field by field against the C
-//! header itself). They describe the *first* version of each struct: a newer kernel may write a
-//! larger `size`, so the parser reads these prefixes and follows offsets, never `size_of`.
+//! The four structs are `#[repr(C)]` copies of the C ones, checked at compile time against the
+//! header's `*_SIZE_VER*` values (and, by `uapi/tests/rust_layout.rs` of the repository, field by
+//! field against the C header itself). `struct procrec` has grown once: its first
+//! [`PROCREC_SIZE_VER0`] bytes are what kernels before `CPU_TIMES` write, and [`ProcRec`] is the
+//! [`PROCREC_SIZE_VER1`] layout. A newer kernel may write larger structs still, so the parser
+//! reads the prefix each record's `size` covers and follows offsets, never `size_of`.
 
 /// The x86_64 system call number (`__NR_process_getinfo`).
 pub const NR_PROCESS_GETINFO: libc::c_long = 473;
@@ -42,6 +44,14 @@ pub const PROCESS_INFO_VM_COUNTERS: u64 = 1 << 7;
 pub const PROCESS_INFO_VM_SEQ: u64 = 1 << 8;
 /// `PROCESS_INFO_MEMORY_MAP`: `first_vma_offset`, `nr_vmas`.
 pub const PROCESS_INFO_MEMORY_MAP: u64 = 1 << 9;
+/// `PROCESS_INFO_CPU_TIMES`: `utime_ns` ... `maj_flt`, `nr_threads`.
+pub const PROCESS_INFO_CPU_TIMES: u64 = 1 << 10;
+/// `PROCESS_INFO_SESSION`: `pgid`, `sid`, `tty_nr`, `tpgid`.
+pub const PROCESS_INFO_SESSION: u64 = 1 << 11;
+/// `PROCESS_INFO_CMDLINE`: `cmdline_offset`, `cmdline_size`.
+pub const PROCESS_INFO_CMDLINE: u64 = 1 << 12;
+/// `PROCESS_INFO_MEMORY_ROLLUP`: `rollup_offset`.
+pub const PROCESS_INFO_MEMORY_ROLLUP: u64 = 1 << 13;
 
 /// `process_info.flags`: E2BIG, the buffer holds a prefix only.
 pub const PROCESS_INFO_TRUNCATED: u32 = 1 << 0;
@@ -62,10 +72,15 @@ pub const PROCREC_VMA_SPECIAL: u32 = 1 << 3;
 
 /// `PROCESS_INFO_SIZE_VER0`.
 pub const PROCESS_INFO_SIZE_VER0: usize = 88;
-/// `PROCREC_SIZE_VER0`.
+/// `PROCREC_SIZE_VER0`: a record without the fields from `utime_ns` on (kernels before
+/// `CPU_TIMES`).
 pub const PROCREC_SIZE_VER0: usize = 152;
+/// `PROCREC_SIZE_VER1`: a record with `CPU_TIMES` ... `MEMORY_ROLLUP` (`size_of::<ProcRec>()`).
+pub const PROCREC_SIZE_VER1: usize = 224;
 /// `PROCREC_VMA_SIZE_VER0`.
 pub const PROCREC_VMA_SIZE_VER0: usize = 64;
+/// `PROCREC_ROLLUP_SIZE_VER0`.
+pub const PROCREC_ROLLUP_SIZE_VER0: usize = 128;
 
 /// `struct process_info`: the header, at offset 0 of the buffer.
 #[repr(C)]
@@ -167,6 +182,34 @@ pub struct ProcRec {
     pub swap_kb: u64,
     /// Changes whenever the memory map may have changed.
     pub vm_seq: u64,
+    // PROCREC_SIZE_VER0
+    /// User CPU time in ns (field 14 of /proc/PID/stat, in ns).
+    pub utime_ns: u64,
+    /// System CPU time in ns (field 15).
+    pub stime_ns: u64,
+    /// Start time after boot in ns (field 22).
+    pub start_time_ns: u64,
+    /// Minor faults (field 10).
+    pub min_flt: u64,
+    /// Major faults (field 12).
+    pub maj_flt: u64,
+    /// Threads in the group (field 20).
+    pub nr_threads: u32,
+    /// Process group (field 5).
+    pub pgid: i32,
+    /// Session (field 6).
+    pub sid: i32,
+    /// Controlling terminal, encoded as stat's `tty_nr` (field 7).
+    pub tty_nr: u32,
+    /// Foreground process group of the terminal (field 8).
+    pub tpgid: i32,
+    /// Offset of the command line's bytes.
+    pub cmdline_offset: u32,
+    /// Bytes of the command line (a NUL follows, not counted).
+    pub cmdline_size: u32,
+    /// Offset of the `struct procrec_rollup`.
+    pub rollup_offset: u32,
+    // PROCREC_SIZE_VER1
 }
 
 /// `struct procrec_vma`: one VMA.
@@ -199,12 +242,55 @@ pub struct ProcRecVma {
     pub reserved0: u32,
 }
 
+/// `struct procrec_rollup`: what /proc/PID/smaps_rollup shows, in kB.
+#[repr(C)]
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct ProcRecRollup {
+    /// Size of this struct as written by the kernel.
+    pub size: u32,
+    /// Zero.
+    pub reserved0: u32,
+    /// `Rss`.
+    pub rss_kb: u64,
+    /// `Pss`.
+    pub pss_kb: u64,
+    /// `Pss_Dirty`.
+    pub pss_dirty_kb: u64,
+    /// `Pss_Anon`.
+    pub pss_anon_kb: u64,
+    /// `Pss_File`.
+    pub pss_file_kb: u64,
+    /// `Pss_Shmem`.
+    pub pss_shmem_kb: u64,
+    /// `Shared_Clean`.
+    pub shared_clean_kb: u64,
+    /// `Shared_Dirty`.
+    pub shared_dirty_kb: u64,
+    /// `Private_Clean`.
+    pub private_clean_kb: u64,
+    /// `Private_Dirty`.
+    pub private_dirty_kb: u64,
+    /// `Referenced`.
+    pub referenced_kb: u64,
+    /// `Anonymous`.
+    pub anonymous_kb: u64,
+    /// `Swap`.
+    pub swap_kb: u64,
+    /// `SwapPss`.
+    pub swap_pss_kb: u64,
+    /// `Locked`.
+    pub locked_kb: u64,
+}
+
 const _: () = assert!(core::mem::size_of::<ProcessInfo>() == PROCESS_INFO_SIZE_VER0);
-const _: () = assert!(core::mem::size_of::<ProcRec>() == PROCREC_SIZE_VER0);
+const _: () = assert!(core::mem::size_of::<ProcRec>() == PROCREC_SIZE_VER1);
+const _: () = assert!(core::mem::offset_of!(ProcRec, utime_ns) == PROCREC_SIZE_VER0);
 const _: () = assert!(core::mem::size_of::<ProcRecVma>() == PROCREC_VMA_SIZE_VER0);
+const _: () = assert!(core::mem::size_of::<ProcRecRollup>() == PROCREC_ROLLUP_SIZE_VER0);
 const _: () = assert!(core::mem::align_of::<ProcessInfo>() == 8);
 const _: () = assert!(core::mem::align_of::<ProcRec>() == 8);
 const _: () = assert!(core::mem::align_of::<ProcRecVma>() == 8);
+const _: () = assert!(core::mem::align_of::<ProcRecRollup>() == 8);
 // The size and the first link sit in the first 8 bytes of every struct.
 const _: () = assert!(core::mem::offset_of!(ProcRec, next_procrec_offset) == 4);
 const _: () = assert!(core::mem::offset_of!(ProcRecVma, next_procrec_vma_offset) == 4);
@@ -249,7 +335,7 @@ to_ne_bytes!(
 
 to_ne_bytes!(
     ProcRec,
-    PROCREC_SIZE_VER0,
+    PROCREC_SIZE_VER1,
     [
         size,
         next_procrec_offset,
@@ -281,6 +367,19 @@ to_ne_bytes!(
         vm_size_kb,
         swap_kb,
         vm_seq,
+        utime_ns,
+        stime_ns,
+        start_time_ns,
+        min_flt,
+        maj_flt,
+        nr_threads,
+        pgid,
+        sid,
+        tty_nr,
+        tpgid,
+        cmdline_offset,
+        cmdline_size,
+        rollup_offset,
     ]
 );
 
@@ -299,5 +398,28 @@ to_ne_bytes!(
         prot,
         flags,
         backing_file_name_offset,
+    ]
+);
+
+to_ne_bytes!(
+    ProcRecRollup,
+    PROCREC_ROLLUP_SIZE_VER0,
+    [
+        size,
+        rss_kb,
+        pss_kb,
+        pss_dirty_kb,
+        pss_anon_kb,
+        pss_file_kb,
+        pss_shmem_kb,
+        shared_clean_kb,
+        shared_dirty_kb,
+        private_clean_kb,
+        private_dirty_kb,
+        referenced_kb,
+        anonymous_kb,
+        swap_kb,
+        swap_pss_kb,
+        locked_kb,
     ]
 );

@@ -1,9 +1,11 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: MIT OR Apache-2.0
 
 //! A deterministic mutation fuzzer of the parser, run as a test.
 //!
-//! It starts from generated well-formed buffers and corrupts them: bit flips, random bytes,
-//! the offset, size and count fields of the header, records and VMAs set to edge values
+//! It starts from generated well-formed buffers (with every fact: VER0 and VER1 records, command
+//! lines, rollups) and corrupts them: bit flips, random bytes, the offset, size and count
+//! fields of the header, records (command line offset and size, rollup offset included), VMAs
+//! and rollups set to edge values
 //! (0, just inside, just past the end, misaligned, inside the header, another struct's offset,
 //! huge), truncation, extension, and spliced chunks. For every mutant the parser must return
 //! `Ok` or `Err` without panicking, and every string of an `Ok` result must lie inside the
@@ -20,8 +22,8 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::time::{Duration, Instant};
 
 use common::{check_strings, gen_model, layout, Rng};
-use process_getinfo::uapi::{ProcRec, ProcRecVma, ProcessInfo};
-use process_getinfo::Info;
+use process_getinfo::uapi::{ProcRec, ProcRecRollup, ProcRecVma, ProcessInfo};
+use process_getinfo::{Info, Mask};
 
 /// A well-formed buffer and the positions of its interesting `u32` fields.
 struct Seed {
@@ -61,6 +63,23 @@ fn seed(rng: &mut Rng) -> Seed {
         ] {
             fields.push(o + f);
         }
+        // The fields after PROCREC_SIZE_VER0, in records that hold them.
+        if r.mask.intersects(Mask::CMDLINE | Mask::MEMORY_ROLLUP) {
+            for f in [
+                offset_of!(ProcRec, cmdline_offset),
+                offset_of!(ProcRec, cmdline_size),
+                offset_of!(ProcRec, rollup_offset),
+                offset_of!(ProcRec, nr_threads),
+                offset_of!(ProcRec, tty_nr),
+            ] {
+                fields.push(o + f);
+            }
+        }
+        if r.rollup.is_some() {
+            let ro = rd(&buf, o + offset_of!(ProcRec, rollup_offset));
+            structs.push(ro);
+            fields.push(ro as usize + offset_of!(ProcRecRollup, size));
+        }
         // Walk the VMA chain by hand: the parser does not hand out VMA offsets.
         let mut v = rd(&buf, o + offset_of!(ProcRec, first_vma_offset));
         let n = if r.memory_map.is_some() {
@@ -95,7 +114,7 @@ fn interesting(rng: &mut Rng, s: &Seed, len: usize, old: u32) -> u32 {
     match rng.below(16) {
         0 => 0,
         1 => 1,
-        2 => *rng.pick(&[7, 8, 63, 64, 87, 88, 151, 152, 160]),
+        2 => *rng.pick(&[7, 8, 63, 64, 87, 88, 127, 128, 151, 152, 160, 223, 224, 232]),
         3 => len32.wrapping_sub(1),
         4 => len32,
         5 => len32.wrapping_add(1),

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: MIT OR Apache-2.0
 
 //! Property tests on generated well-formed buffers (seeded, deterministic): the parser reads
 //! back exactly what the generator wrote, whatever the layout, and the crate's encoder writes
@@ -8,11 +8,11 @@
 mod common;
 
 use common::{check_strings, gen_model, layout, read_back, GBuf, GRec, Rng};
-use process_getinfo::encode::{Builder, RecordIn};
+use process_getinfo::encode::Builder;
 use std::mem::offset_of;
 
 use process_getinfo::uapi::ProcRec;
-use process_getinfo::{Info, InfoFlags, Item, Mask, ParseError, State, Status, Vma};
+use process_getinfo::{Info, InfoFlags, Item, Mask, ParseError, Record, State, Status, Vma, Vmas};
 
 const CASES: u64 = 1500;
 
@@ -66,21 +66,24 @@ fn encode(model: &GBuf) -> Vec<u8> {
                 })
                 .collect()
         });
-        b.push(&RecordIn {
-            status: Status::from_bits_retain(r.status),
-            input_index: r.input_index,
-            raw_tid: r.tid,
-            ids: r.ids,
-            state: r.state.map(State),
-            oom_score_adj: r.oom,
-            creds: r.creds,
-            prio: r.prio,
-            comm: r.comm.as_deref(),
-            vm: r.vm,
-            vm_seq: r.vm_seq,
-            vmas: vmas.as_deref(),
-        })
-        .unwrap();
+        let mut rec = Record::default();
+        rec.status = Status::from_bits_retain(r.status);
+        rec.input_index = usize::try_from(r.input_index).ok();
+        rec.raw_tid = r.tid;
+        rec.ids = r.ids;
+        rec.state = r.state.map(State::from_byte);
+        rec.oom_score_adj = r.oom;
+        rec.creds = r.creds;
+        rec.prio = r.prio;
+        rec.comm = r.comm.as_deref();
+        rec.vm = r.vm;
+        rec.vm_seq = r.vm_seq;
+        rec.memory_map = vmas.as_deref().map(Vmas::from_slice);
+        rec.cpu = r.cpu;
+        rec.session = r.session;
+        rec.cmdline = r.cmdline.as_deref().map(process_getinfo::Cmdline::new);
+        rec.rollup = r.rollup;
+        b.push(&rec).unwrap();
     }
     b.finish()
 }
@@ -254,10 +257,15 @@ fn corruptions_give_the_right_errors() {
         case(&|b| set_u32(b, first_vma + 56, 3)),
         Err(ParseError::String(..))
     ));
-    // Self-loop in the VMA chain.
+    // Self-loop in the VMA chain: the same VMA reached twice.
     assert!(matches!(
         case(&|b| set_u32(b, first_vma + 4, first_vma as u32)),
-        Err(ParseError::VmaRange(..))
+        Err(ParseError::Shared(..))
+    ));
+    // The second record's memory map is the first record itself.
+    assert!(matches!(
+        case(&|b| set_u32(b, r1 + offset_of!(ProcRec, first_vma_offset), r0 as u32)),
+        Err(ParseError::Shared(..))
     ));
     // The untouched buffer is still fine, and larger structs are skipped by size.
     assert!(case(&|_| {}).is_ok());
@@ -275,4 +283,70 @@ fn truncated_prefixes_never_panic() {
             assert!(r.is_ok());
         }
     }
+}
+
+#[test]
+fn corruptions_of_the_new_facts_give_the_right_errors() {
+    let mut b = Builder::new(Mask::all(), Mask::all());
+    for _ in 0..2 {
+        let mut r = Record::default();
+        r.comm = Some(b"x");
+        r.cmdline = Some(process_getinfo::Cmdline::new(b"a\0b\0"));
+        r.rollup = Some(process_getinfo::Rollup::default());
+        r.cpu = Some(process_getinfo::CpuTimes::default());
+        b.push(&r).unwrap();
+    }
+    let good = b.finish();
+    let info = Info::parse(&good).unwrap();
+    let recs: Vec<_> = info.records().collect();
+    let (r0, r1) = (recs[0].offset as usize, recs[1].offset as usize);
+    let case = |f: &dyn Fn(&mut Vec<u8>)| {
+        let mut b = good.clone();
+        f(&mut b);
+        Info::parse(&b).map(|_| ())
+    };
+    let cmd_off = offset_of!(ProcRec, cmdline_offset);
+    let cmd_size = offset_of!(ProcRec, cmdline_size);
+    let rollup = offset_of!(ProcRec, rollup_offset);
+    // A VER0-sized record that claims CPU_TIMES.
+    assert!(matches!(
+        case(&|b| set_u32(b, r0, 152)),
+        Err(ParseError::Size(Item::Record(0), 152))
+    ));
+    // The command line: no NUL right after it, past the end, inside the header.
+    assert!(matches!(
+        case(&|b| set_u32(b, r0 + cmd_size, 2)),
+        Err(ParseError::String(..))
+    ));
+    assert!(matches!(
+        case(&|b| set_u32(b, r0 + cmd_size, u32::MAX)),
+        Err(ParseError::String(..))
+    ));
+    assert!(matches!(
+        case(&|b| set_u32(b, r0 + cmd_off, 8)),
+        Err(ParseError::String(..))
+    ));
+    // The rollup: shared by two records, misaligned, a size below VER0.
+    let ro0 = u32_at(&good, r0 + rollup);
+    assert!(matches!(
+        case(&|b| set_u32(b, r1 + rollup, ro0)),
+        Err(ParseError::Shared(Item::Rollup(1), _))
+    ));
+    assert!(matches!(
+        case(&|b| set_u32(b, r0 + rollup, ro0 + 4)),
+        Err(ParseError::Offset(Item::Rollup(0), _))
+    ));
+    assert!(matches!(
+        case(&|b| set_u32(b, ro0 as usize, 120)),
+        Err(ParseError::Size(Item::Rollup(0), 120))
+    ));
+    // A comm that starts inside the other record's comm ("x\0" at c0: c0 + 1 is its NUL).
+    let c0 = u32_at(&good, r0 + offset_of!(ProcRec, comm_offset));
+    assert!(matches!(
+        case(&|b| set_u32(b, r1 + offset_of!(ProcRec, comm_offset), c0 + 1)),
+        Err(ParseError::StringOverlap(Item::Record(1), _))
+    ));
+    // The same comm shared by offset is fine; the untouched buffer too.
+    assert!(case(&|b| set_u32(b, r1 + offset_of!(ProcRec, comm_offset), c0)).is_ok());
+    assert!(case(&|_| {}).is_ok());
 }

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: MIT OR Apache-2.0
 
 //! Why a buffer is malformed.
 
@@ -16,6 +16,8 @@ pub enum Item {
         /// The VMA's index in the record's chain.
         vma: u32,
     },
+    /// The memory rollup of the record with this index.
+    Rollup(u32),
 }
 
 impl fmt::Display for Item {
@@ -23,6 +25,7 @@ impl fmt::Display for Item {
         match self {
             Item::Record(r) => write!(f, "record {r}"),
             Item::Vma { record, vma } => write!(f, "record {record} VMA {vma}"),
+            Item::Rollup(r) => write!(f, "record {r} rollup"),
         }
     }
 }
@@ -62,14 +65,24 @@ pub enum ParseError {
     },
     /// A struct's offset is inside the header, misaligned, or its VER0 prefix does not fit.
     Offset(Item, u32),
-    /// A struct's `size` is below VER0 or runs past the buffer.
+    /// A struct's `size` is below VER0 or runs past the buffer, or a record's `size` is too
+    /// small for the facts its mask says it holds (a `PROCREC_SIZE_VER0` record with
+    /// `CPU_TIMES`, say).
     Size(Item, u32),
     /// A record's mask has bits the header's mask lacks.
     RecordMask(u32, u64),
-    /// A string offset is outside the buffer, inside the header, or has no NUL before the end.
+    /// A string offset is outside the buffer or inside the header, or the string has no NUL
+    /// before the end of the buffer (for the command line: no NUL right after its bytes).
+    /// Strings have no length limit but the buffer's.
     String(Item, u32),
+    /// A string starts inside another string, or runs into one: the kernel stores each string
+    /// once and shares a name only by its offset.
+    StringOverlap(Item, u32),
     /// A VMA is empty (`start >= end`) or starts below the previous one's end.
     VmaRange(Item, u64, u64),
+    /// A struct is reached a second time (from another chain, or from its own): the kernel
+    /// never shares records or VMAs.
+    Shared(Item, u32),
 }
 
 impl fmt::Display for ParseError {
@@ -102,7 +115,11 @@ impl fmt::Display for ParseError {
                 write!(f, "record {r}: mask {m:#x} not within the header's")
             }
             ParseError::String(i, o) => write!(f, "{i}: bad string offset {o}"),
+            ParseError::StringOverlap(i, o) => {
+                write!(f, "{i}: string at offset {o} overlaps another string")
+            }
             ParseError::VmaRange(i, s, e) => write!(f, "{i}: bad range {s:#x}-{e:#x}"),
+            ParseError::Shared(i, o) => write!(f, "{i} at offset {o} was already reached"),
         }
     }
 }

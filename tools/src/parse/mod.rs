@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: MIT OR Apache-2.0
 
 //! The zero-copy parser of a process_getinfo(2) buffer.
 //!
@@ -6,9 +6,18 @@
 //! does: every offset is inside the buffer, past the header and 8-byte aligned, every `size`
 //! is at least the VER0 size and fits, each chain is exactly as long as its count says and then
 //! ends, every record's mask lies within the header's, every string is NUL-terminated inside
-//! the buffer, and VMAs are non-empty and in address order. A buffer that fails any check is a
-//! [`ParseError`]; nothing here panics or uses `unsafe`. The iterators then decode records and
-//! VMAs lazily, borrowing strings from the buffer.
+//! the buffer (of any length: a file name may be longer than `PATH_MAX`), the command line's
+//! bytes are followed by a NUL, VMAs are non-empty and in address order, and no struct is
+//! reached twice (a record, VMA or rollup shared between chains). A buffer that fails any check
+//! is a [`ParseError`]; nothing here panics or uses `unsafe`. The iterators then decode records
+//! and VMAs lazily, borrowing strings from the buffer.
+//!
+//! The work is linear in the buffer's size: every struct is visited once (a bitmap of the
+//! 8-byte slots already reached rejects a second visit, so records that all point to one long
+//! VMA chain cost one walk of it, not one per record), and every byte of string is measured
+//! once: a string reached again by its offset (a name shared by many VMAs) is looked up, and a
+//! string that starts inside, or runs into, another is rejected ([`ParseError::StringOverlap`]).
+//! Iterating then costs the structs plus the strings handed out.
 //!
 //! Structs are walked by their offsets and `size` fields only: a newer kernel may write larger
 //! structs, whose extra bytes are skipped.
@@ -23,14 +32,46 @@ mod vmas;
 use std::mem::offset_of;
 
 pub use error::{Item, ParseError};
-use read::{rd_u32, rd_u64};
+use read::{rd_u32, rd_u64, Checker};
 use records::decode_record;
 pub use records::{Record, Records};
+use vmas::Chain;
 pub use vmas::{VmaIter, Vmas};
 
 use crate::flags::{InfoFlags, Mask};
 use crate::record::Meminfo;
-use crate::uapi::{ProcessInfo, PROCESS_INFO_SIZE_VER0, PROCREC_SIZE_VER0};
+use crate::uapi::{ProcessInfo, PROCESS_INFO_SIZE_VER0, PROCREC_SIZE_VER0, PROCREC_VMA_SIZE_VER0};
+
+#[cfg(test)]
+thread_local! {
+    /// How many times this thread ran [`Info::parse`] (for the parse-once test).
+    pub(crate) static PARSES: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+/// The 8-byte slots of a buffer at which a struct was already reached.
+struct Seen(Vec<u64>);
+
+impl Seen {
+    fn new(len: usize) -> Seen {
+        Seen(vec![0; (len / 8).div_ceil(64)])
+    }
+
+    /// Marks the struct at `off` (8-byte aligned, checked by `struct_at`); an error if it was
+    /// reached before.
+    fn visit(&mut self, item: Item, off: u32) -> Result<(), ParseError> {
+        let slot = usize::try_from(off / 8).map_err(|_| ParseError::Offset(item, off))?;
+        let word = self
+            .0
+            .get_mut(slot / 64)
+            .ok_or(ParseError::Offset(item, off))?;
+        let bit = 1u64 << (slot % 64);
+        if *word & bit != 0 {
+            return Err(ParseError::Shared(item, off));
+        }
+        *word |= bit;
+        Ok(())
+    }
+}
 
 /// The header, decoded.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -100,8 +141,15 @@ impl<'a> Info<'a> {
         Ok(info)
     }
 
+    /// A view of a buffer that [`Info::parse`] checked before (with this header).
+    pub(crate) fn trusted(buf: &'a [u8], header: Header) -> Info<'a> {
+        Info { buf, header }
+    }
+
     /// Walks every record and VMA once.
     fn check(&self) -> Result<(), ParseError> {
+        #[cfg(test)]
+        PARSES.with(|p| p.set(p.get() + 1));
         let h = &self.header;
         let count_err = ParseError::Count {
             record: None,
@@ -114,16 +162,22 @@ impl<'a> Info<'a> {
         {
             return Err(count_err);
         }
+        let mut seen = Seen::new(self.buf.len());
+        let mut strings = Checker::new(self.buf.len());
         let mut off = h.first_procrec_offset;
         for index in 0..h.nr_procrecs {
             if off == 0 {
                 return Err(ParseError::ChainEnds(Item::Record(index)));
             }
-            let (rec, next) = decode_record(self.buf, h, index, off)?;
-            if let Some(vmas) = rec.memory_map {
-                vmas.check(index)?;
+            let (rec, links) = decode_record(self.buf, h, index, off, &mut strings)?;
+            seen.visit(Item::Record(index), off)?;
+            if let Some(chain) = rec.memory_map.as_ref().and_then(Vmas::as_chain) {
+                check_vmas(&chain, &mut seen, &mut strings)?;
             }
-            off = next;
+            if let Some(at) = links.rollup {
+                seen.visit(Item::Rollup(index), at)?;
+            }
+            off = links.next;
         }
         if off != 0 {
             return Err(ParseError::ChainTooLong { record: None });
@@ -180,4 +234,42 @@ impl<'a> Info<'a> {
             index: 0,
         }
     }
+}
+
+/// Checks one record's VMA chain: its count, each VMA once, address order, the end.
+fn check_vmas(c: &Chain<'_>, seen: &mut Seen, strings: &mut Checker) -> Result<(), ParseError> {
+    let count = ParseError::Count {
+        record: Some(c.record),
+        count: c.nr,
+        first: c.first,
+    };
+    if usize::try_from(c.nr).map_or(true, |n| n > c.buf.len() / PROCREC_VMA_SIZE_VER0)
+        || (c.nr == 0) != (c.first == 0)
+    {
+        return Err(count);
+    }
+    let mut off = c.first;
+    let mut prev_end = 0u64;
+    for index in 0..c.nr {
+        let item = Item::Vma {
+            record: c.record,
+            vma: index,
+        };
+        if off == 0 {
+            return Err(ParseError::ChainEnds(item));
+        }
+        let (vma, next) = c.decode(index, off, strings)?;
+        seen.visit(item, off)?;
+        if vma.start >= vma.end || (index > 0 && vma.start < prev_end) {
+            return Err(ParseError::VmaRange(item, vma.start, vma.end));
+        }
+        prev_end = vma.end;
+        off = next;
+    }
+    if off != 0 {
+        return Err(ParseError::ChainTooLong {
+            record: Some(c.record),
+        });
+    }
+    Ok(())
 }

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: MIT OR Apache-2.0
 
 //! Bounds-checked reads of integers, structs and strings.
 
@@ -49,7 +49,9 @@ pub(super) fn struct_at(
     Ok(o)
 }
 
-/// The NUL-terminated string at `off` (without its NUL).
+/// The NUL-terminated string at `off`, without its NUL: it may be as long as the buffer
+/// allows (a file name longer than `PATH_MAX` is printed whole by /proc/PID/maps, and so
+/// stored). Finding its end costs its length.
 pub(super) fn string_at(
     buf: &[u8],
     off: u32,
@@ -62,6 +64,139 @@ pub(super) fn string_at(
         return Err(bad);
     }
     let tail = buf.get(o..).ok_or_else(|| bad.clone())?;
-    let nul = tail.iter().position(|&c| c == 0).ok_or(bad)?;
-    Ok(tail.get(..nul).unwrap_or_default())
+    // CStr's search for the NUL is core's word-at-a-time memchr.
+    let s = std::ffi::CStr::from_bytes_until_nul(tail).map_err(|_| bad)?;
+    Ok(s.to_bytes())
+}
+
+/// The `size` bytes at `off` that a NUL must follow (the command line: NULs inside are
+/// its separators).
+pub(super) fn bytes_at(
+    buf: &[u8],
+    off: u32,
+    size: u32,
+    hdr_size: usize,
+    item: Item,
+) -> Result<&[u8], ParseError> {
+    let bad = ParseError::String(item, off);
+    let o = usize::try_from(off).map_err(|_| bad.clone())?;
+    let n = usize::try_from(size).map_err(|_| bad.clone())?;
+    let end = o.checked_add(n).ok_or_else(|| bad.clone())?;
+    if o < hdr_size || buf.get(end) != Some(&0) {
+        return Err(bad);
+    }
+    buf.get(o..end).ok_or(bad)
+}
+
+/// Where the decoders get strings from.
+pub(super) trait Strings<'a> {
+    /// The string at `off`.
+    fn get(
+        &mut self,
+        buf: &'a [u8],
+        off: u32,
+        hdr_size: usize,
+        item: Item,
+    ) -> Result<&'a [u8], ParseError>;
+}
+
+/// The strings of a checked buffer, measured again when handed out, except that a name shared
+/// by consecutive VMAs (the segments of one file) is measured once per run.
+#[derive(Debug, Clone, Copy, Default)]
+pub(super) struct Rescan<'a> {
+    last: Option<(u32, &'a [u8])>,
+}
+
+impl<'a> Strings<'a> for Rescan<'a> {
+    fn get(
+        &mut self,
+        buf: &'a [u8],
+        off: u32,
+        hdr_size: usize,
+        item: Item,
+    ) -> Result<&'a [u8], ParseError> {
+        if let Some((o, s)) = self.last {
+            if o == off {
+                return Ok(s);
+            }
+        }
+        let s = string_at(buf, off, hdr_size, item)?;
+        self.last = Some((off, s));
+        Ok(s)
+    }
+}
+
+/// The check of every string of a buffer, in time linear in the buffer's size whatever the
+/// strings: a string reached again by the same offset (a file name shared by many VMAs) is
+/// looked up, not measured again; a new offset must not start inside, or run into, a string
+/// already measured (the kernel stores each string once and shares it only by its offset), so
+/// every byte is measured at most once.
+pub(super) struct Checker {
+    /// Offset to length of the strings measured.
+    known: std::collections::HashMap<u32, u32>,
+    /// One bit per byte of the buffer: part of a string measured (its NUL included).
+    covered: Vec<u64>,
+}
+
+impl Checker {
+    pub(super) fn new(len: usize) -> Checker {
+        Checker {
+            known: std::collections::HashMap::new(),
+            covered: vec![0; len.div_ceil(64)],
+        }
+    }
+
+    fn is_covered(&self, i: usize) -> bool {
+        self.covered
+            .get(i / 64)
+            .is_some_and(|w| w & (1u64 << (i % 64)) != 0)
+    }
+
+    /// Whether any byte of `from..=to` is covered; then covers them all. Word at a time.
+    fn cover(&mut self, from: usize, to: usize) -> bool {
+        let mut hit = false;
+        let mut i = from;
+        while i <= to {
+            let (w, b) = (i / 64, i % 64);
+            let n = (64 - b).min(to - i + 1);
+            let bits = if n == 64 {
+                u64::MAX
+            } else {
+                ((1u64 << n) - 1) << b
+            };
+            if let Some(word) = self.covered.get_mut(w) {
+                hit |= *word & bits != 0;
+                *word |= bits;
+            }
+            i += n;
+        }
+        hit
+    }
+}
+
+impl<'a> Strings<'a> for Checker {
+    fn get(
+        &mut self,
+        buf: &'a [u8],
+        off: u32,
+        hdr_size: usize,
+        item: Item,
+    ) -> Result<&'a [u8], ParseError> {
+        let o = usize::try_from(off).map_err(|_| ParseError::String(item, off))?;
+        if let Some(&n) = self.known.get(&off) {
+            let n = usize::try_from(n).map_err(|_| ParseError::String(item, off))?;
+            return buf.get(o..o + n).ok_or(ParseError::String(item, off));
+        }
+        if o < buf.len() && self.is_covered(o) {
+            return Err(ParseError::StringOverlap(item, off));
+        }
+        let s = string_at(buf, off, hdr_size, item)?;
+        // Covering stops at the first string it meets: the scan above went at most that far.
+        if self.cover(o, o + s.len()) {
+            return Err(ParseError::StringOverlap(item, off));
+        }
+        let n = u32::try_from(s.len()).map_err(|_| ParseError::String(item, off))?;
+        self.known.insert(off, n);
+        Ok(s)
+    }
 }

@@ -1,18 +1,19 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: MIT OR Apache-2.0
 
-//! The VMA chain of a record, and its iterator.
+//! The memory map of a record (a VMA chain in a buffer, or a slice of VMAs to encode), and its
+//! iterator.
 
 use std::mem::offset_of;
 
-use super::read::{rd_u32, rd_u64, string_at, struct_at};
+use super::read::{rd_u32, rd_u64, struct_at, Rescan, Strings};
 use super::{Item, ParseError};
 use crate::flags::{Prot, VmaFlags};
 use crate::record::Vma;
 use crate::uapi::{ProcRecVma, PROCREC_VMA_SIZE_VER0};
 
-/// The memory map of one record: a chain of VMAs, checked when the buffer was parsed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Vmas<'a> {
+/// A VMA chain in a buffer.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Chain<'a> {
     pub(super) buf: &'a [u8],
     pub(super) hdr_size: usize,
     pub(super) first: u32,
@@ -20,60 +21,15 @@ pub struct Vmas<'a> {
     pub(super) record: u32,
 }
 
-impl<'a> Vmas<'a> {
-    /// The number of VMAs.
-    pub fn len(&self) -> usize {
-        usize::try_from(self.nr).unwrap_or(0)
-    }
-
-    /// Whether there are none.
-    pub fn is_empty(&self) -> bool {
-        self.nr == 0
-    }
-
-    /// The VMAs, in address order.
-    pub fn iter(&self) -> VmaIter<'a> {
-        VmaIter {
-            vmas: *self,
-            next: self.first,
-            index: 0,
-        }
-    }
-
-    pub(super) fn check(&self, record: u32) -> Result<(), ParseError> {
-        let count = ParseError::Count {
-            record: Some(record),
-            count: self.nr,
-            first: self.first,
-        };
-        if usize::try_from(self.nr).map_or(true, |n| n > self.buf.len() / PROCREC_VMA_SIZE_VER0)
-            || (self.nr == 0) != (self.first == 0)
-        {
-            return Err(count);
-        }
-        let mut off = self.first;
-        let mut prev_end = 0u64;
-        for index in 0..self.nr {
-            let item = Item::Vma { record, vma: index };
-            if off == 0 {
-                return Err(ParseError::ChainEnds(item));
-            }
-            let (vma, next) = self.decode(index, off)?;
-            if vma.start >= vma.end || (index > 0 && vma.start < prev_end) {
-                return Err(ParseError::VmaRange(item, vma.start, vma.end));
-            }
-            prev_end = vma.end;
-            off = next;
-        }
-        if off != 0 {
-            return Err(ParseError::ChainTooLong {
-                record: Some(record),
-            });
-        }
-        Ok(())
-    }
-
-    fn decode(&self, index: u32, off: u32) -> Result<(Vma<'a>, u32), ParseError> {
+impl<'a> Chain<'a> {
+    /// Decodes VMA `index`, at `off`, its name from `strings`; returns it and the offset of
+    /// the next.
+    pub(super) fn decode(
+        &self,
+        index: u32,
+        off: u32,
+        strings: &mut impl Strings<'a>,
+    ) -> Result<(Vma<'a>, u32), ParseError> {
         let buf = self.buf;
         let item = Item::Vma {
             record: self.record,
@@ -84,10 +40,9 @@ impl<'a> Vmas<'a> {
         let u32f = |f: usize| rd_u32(buf, b + f).ok_or(bad.clone());
         let u64f = |f: usize| rd_u64(buf, b + f).ok_or(bad.clone());
         let name_off = u32f(offset_of!(ProcRecVma, backing_file_name_offset))?;
-        let name = if name_off == 0 {
-            None
-        } else {
-            Some(string_at(buf, name_off, self.hdr_size, item)?)
+        let name = match name_off {
+            0 => None,
+            at => Some(strings.get(buf, at, self.hdr_size, item)?),
         };
         let vma = Vma {
             start: u64f(offset_of!(ProcRecVma, start))?,
@@ -104,6 +59,83 @@ impl<'a> Vmas<'a> {
     }
 }
 
+#[derive(Debug, Clone, Copy)]
+enum Repr<'a> {
+    Chain(Chain<'a>),
+    Slice(&'a [Vma<'a>]),
+}
+
+/// The memory map of one record: a chain of VMAs in a checked buffer, or a slice of VMAs
+/// ([`Vmas::from_slice`]) for a record to encode.
+#[derive(Debug, Clone, Copy)]
+pub struct Vmas<'a> {
+    repr: Repr<'a>,
+}
+
+impl Default for Vmas<'_> {
+    fn default() -> Self {
+        Vmas::from_slice(&[])
+    }
+}
+
+impl PartialEq for Vmas<'_> {
+    /// The same VMAs in the same order, wherever they are stored.
+    fn eq(&self, other: &Self) -> bool {
+        self.iter().eq(other.iter())
+    }
+}
+
+impl Eq for Vmas<'_> {}
+
+impl<'a> Vmas<'a> {
+    pub(super) fn chain(c: Chain<'a>) -> Vmas<'a> {
+        Vmas {
+            repr: Repr::Chain(c),
+        }
+    }
+
+    pub(super) fn as_chain(&self) -> Option<Chain<'a>> {
+        match self.repr {
+            Repr::Chain(c) => Some(c),
+            Repr::Slice(_) => None,
+        }
+    }
+
+    /// A memory map made of these VMAs (in address order), e.g. for the encoder.
+    pub fn from_slice(vmas: &'a [Vma<'a>]) -> Vmas<'a> {
+        Vmas {
+            repr: Repr::Slice(vmas),
+        }
+    }
+
+    /// The number of VMAs.
+    pub fn len(&self) -> usize {
+        match self.repr {
+            Repr::Chain(c) => usize::try_from(c.nr).unwrap_or(0),
+            Repr::Slice(s) => s.len(),
+        }
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The VMAs, in address order.
+    pub fn iter(&self) -> VmaIter<'a> {
+        let next = match self.repr {
+            Repr::Chain(c) => c.first,
+            Repr::Slice(_) => 0,
+        };
+        VmaIter {
+            vmas: *self,
+            next,
+            index: 0,
+            names: Rescan::default(),
+        }
+    }
+}
+
 impl<'a> IntoIterator for Vmas<'a> {
     type Item = Vma<'a>;
     type IntoIter = VmaIter<'a>;
@@ -114,36 +146,45 @@ impl<'a> IntoIterator for Vmas<'a> {
 }
 
 /// The iterator of [`Vmas::iter`].
+///
+/// Each VMA's name is measured (its NUL found) when the VMA is handed out, except that a name
+/// shared with the VMA before (the segments of one file) is not measured again: iterating costs
+/// the VMAs plus the names it hands out.
 #[derive(Debug, Clone)]
 pub struct VmaIter<'a> {
     vmas: Vmas<'a>,
     next: u32,
-    index: u32,
+    index: usize,
+    names: Rescan<'a>,
 }
 
 impl<'a> Iterator for VmaIter<'a> {
     type Item = Vma<'a>;
 
     fn next(&mut self) -> Option<Vma<'a>> {
-        if self.index >= self.vmas.nr {
-            return None;
-        }
-        // Checked by `Info::parse`; stop if decoding somehow fails.
-        match self.vmas.decode(self.index, self.next) {
-            Ok((vma, next)) => {
-                self.index += 1;
-                self.next = next;
-                Some(vma)
+        let vma = match self.vmas.repr {
+            Repr::Slice(s) => *s.get(self.index)?,
+            Repr::Chain(c) => {
+                let index = u32::try_from(self.index).ok().filter(|&i| i < c.nr)?;
+                // Checked by `Info::parse`; stop if decoding somehow fails.
+                match c.decode(index, self.next, &mut self.names) {
+                    Ok((vma, next)) => {
+                        self.next = next;
+                        vma
+                    }
+                    Err(_) => {
+                        self.index = self.vmas.len();
+                        return None;
+                    }
+                }
             }
-            Err(_) => {
-                self.index = self.vmas.nr;
-                None
-            }
-        }
+        };
+        self.index += 1;
+        Some(vma)
     }
 
     fn size_hint(&self) -> (usize, Option<usize>) {
-        let n = usize::try_from(self.vmas.nr.saturating_sub(self.index)).unwrap_or(0);
+        let n = self.vmas.len().saturating_sub(self.index);
         (n, Some(n))
     }
 }

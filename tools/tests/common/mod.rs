@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: MIT OR Apache-2.0
 
 //! A seeded generator of well-formed buffers, independent of the crate's encoder: random
 //! records, laid out in random order with random gaps, with structs larger than VER0 (as a
@@ -6,8 +6,13 @@
 
 #![allow(dead_code)]
 
-use process_getinfo::uapi::{ProcRec, ProcRecVma, ProcessInfo};
-use process_getinfo::{Creds, IdSet, Ids, Info, Mask, Meminfo, Prio, State, VmCounters};
+use std::time::Duration;
+
+use process_getinfo::uapi::{ProcRec, ProcRecRollup, ProcRecVma, ProcessInfo};
+use process_getinfo::{
+    Cmdline, CpuTimes, Creds, IdSet, Ids, Info, Mask, Meminfo, Policy, Prio, Rollup, Session,
+    State, TtyNr, VmCounters,
+};
 
 /// SplitMix64: small, seeded, good enough for test data.
 pub struct Rng(u64);
@@ -72,6 +77,10 @@ pub struct GRec {
     pub vm: Option<VmCounters>,
     pub vm_seq: Option<u64>,
     pub vmas: Option<Vec<GVma>>,
+    pub cpu: Option<CpuTimes>,
+    pub session: Option<Session>,
+    pub cmdline: Option<Vec<u8>>,
+    pub rollup: Option<Rollup>,
 }
 
 impl GRec {
@@ -86,6 +95,10 @@ impl GRec {
         m.set(Mask::VM_COUNTERS, self.vm.is_some());
         m.set(Mask::VM_SEQ, self.vm_seq.is_some());
         m.set(Mask::MEMORY_MAP, self.vmas.is_some());
+        m.set(Mask::CPU_TIMES, self.cpu.is_some());
+        m.set(Mask::SESSION, self.session.is_some());
+        m.set(Mask::CMDLINE, self.cmdline.is_some());
+        m.set(Mask::MEMORY_ROLLUP, self.rollup.is_some());
         m
     }
 }
@@ -157,7 +170,7 @@ pub fn gen_rec(rng: &mut Rng, mask: Mask, max_vmas: usize) -> GRec {
         r.prio = Some(Prio {
             prio: rng.below(140) as i32 - 100,
             nice: rng.below(40) as i32 - 20,
-            policy: rng.below(7) as u32,
+            policy: Policy::from_raw(rng.below(9) as u32),
         });
     }
     if want(rng, Mask::COMM) {
@@ -199,13 +212,59 @@ pub fn gen_rec(rng: &mut Rng, mask: Mask, max_vmas: usize) -> GRec {
         }
         r.vmas = Some(v);
     }
+    if want(rng, Mask::CPU_TIMES) {
+        r.cpu = Some(CpuTimes {
+            utime: Duration::from_nanos(rng.u64()),
+            stime: Duration::from_nanos(rng.u64()),
+            start_time: Duration::from_nanos(rng.u64()),
+            min_flt: rng.u64(),
+            maj_flt: rng.u64(),
+            nr_threads: rng.u32(),
+        });
+    }
+    if want(rng, Mask::SESSION) {
+        r.session = Some(Session {
+            pgid: rng.u32() as i32,
+            sid: rng.u32() as i32,
+            tty_nr: TtyNr(rng.u32()),
+            tpgid: rng.u32() as i32,
+        });
+    }
+    if want(rng, Mask::CMDLINE) {
+        // Any bytes, NULs included (the separators), sometimes empty or long.
+        let n = if rng.chance(10) { 5000 } else { rng.below(80) };
+        r.cmdline = Some((0..n).map(|_| rng.below(256) as u8).collect());
+    }
+    if want(rng, Mask::MEMORY_ROLLUP) {
+        let mut v = || rng.u64();
+        r.rollup = Some(Rollup {
+            rss_kb: v(),
+            pss_kb: v(),
+            pss_dirty_kb: v(),
+            pss_anon_kb: v(),
+            pss_file_kb: v(),
+            pss_shmem_kb: v(),
+            shared_clean_kb: v(),
+            shared_dirty_kb: v(),
+            private_clean_kb: v(),
+            private_dirty_kb: v(),
+            referenced_kb: v(),
+            anonymous_kb: v(),
+            swap_kb: v(),
+            swap_pss_kb: v(),
+            locked_kb: v(),
+        });
+    }
     r
 }
 
 pub fn gen_model(rng: &mut Rng, max_recs: usize, max_vmas: usize) -> GBuf {
     let mut mask = Mask::from_bits_retain(rng.u64() & Mask::all().bits());
-    if rng.chance(30) {
-        mask = Mask::all();
+    match rng.below(10) {
+        0..=2 => mask = Mask::all(),
+        // What a kernel before CPU_TIMES asks and answers.
+        3 => mask &= Mask::VER0,
+        _ => {}
     }
     let n = rng.below(max_recs + 1);
     let recs = (0..n).map(|_| gen_rec(rng, mask, max_vmas)).collect();
@@ -231,6 +290,8 @@ enum Blob {
     Vma(usize, usize),
     Comm(usize),
     Name(Vec<u8>),
+    Cmdline(usize),
+    Rollup(usize),
 }
 
 fn put(buf: &mut [u8], at: usize, b: &[u8]) {
@@ -242,8 +303,12 @@ fn put(buf: &mut [u8], at: usize, b: &[u8]) {
 pub fn layout(rng: &mut Rng, m: &GBuf) -> Vec<u8> {
     let grow = |rng: &mut Rng| if rng.chance(30) { 8 * rng.below(4) } else { 0 };
     let hdr_size = 88 + grow(rng);
-    let rec_size = 152 + grow(rng);
+    // A buffer whose records hold none of the facts after VER0 may come from an old kernel,
+    // which writes PROCREC_SIZE_VER0 records.
+    let ver0 = m.recs.iter().all(|r| (r.mask() - Mask::VER0).is_empty()) && rng.chance(50);
+    let rec_size = if ver0 { 152 } else { 224 } + grow(rng);
     let vma_size = 64 + grow(rng);
+    let rollup_size = 128 + grow(rng);
 
     let mut blobs = Vec::new();
     let mut names: Vec<Vec<u8>> = Vec::new();
@@ -251,6 +316,12 @@ pub fn layout(rng: &mut Rng, m: &GBuf) -> Vec<u8> {
         blobs.push(Blob::Rec(i));
         if r.comm.is_some() {
             blobs.push(Blob::Comm(i));
+        }
+        if r.cmdline.is_some() {
+            blobs.push(Blob::Cmdline(i));
+        }
+        if r.rollup.is_some() {
+            blobs.push(Blob::Rollup(i));
         }
         for (j, v) in r.vmas.iter().flatten().enumerate() {
             blobs.push(Blob::Vma(i, j));
@@ -278,6 +349,8 @@ pub fn layout(rng: &mut Rng, m: &GBuf) -> Vec<u8> {
             Blob::Vma(..) => (8, vma_size),
             Blob::Comm(i) => (1, m.recs[*i].comm.as_ref().unwrap().len() + 1),
             Blob::Name(n) => (1, n.len() + 1),
+            Blob::Cmdline(i) => (1, m.recs[*i].cmdline.as_ref().unwrap().len() + 1),
+            Blob::Rollup(_) => (8, rollup_size),
         };
         cursor = cursor.next_multiple_of(align);
         at.push(cursor);
@@ -301,6 +374,34 @@ pub fn layout(rng: &mut Rng, m: &GBuf) -> Vec<u8> {
             Blob::Name(n) => {
                 put(&mut buf, o, n);
                 buf[o + n.len()] = 0;
+            }
+            Blob::Cmdline(i) => {
+                let c = m.recs[*i].cmdline.as_ref().unwrap();
+                put(&mut buf, o, c);
+                buf[o + c.len()] = 0;
+            }
+            Blob::Rollup(i) => {
+                let r = m.recs[*i].rollup.unwrap();
+                let raw = ProcRecRollup {
+                    size: rollup_size as u32,
+                    reserved0: 0,
+                    rss_kb: r.rss_kb,
+                    pss_kb: r.pss_kb,
+                    pss_dirty_kb: r.pss_dirty_kb,
+                    pss_anon_kb: r.pss_anon_kb,
+                    pss_file_kb: r.pss_file_kb,
+                    pss_shmem_kb: r.pss_shmem_kb,
+                    shared_clean_kb: r.shared_clean_kb,
+                    shared_dirty_kb: r.shared_dirty_kb,
+                    private_clean_kb: r.private_clean_kb,
+                    private_dirty_kb: r.private_dirty_kb,
+                    referenced_kb: r.referenced_kb,
+                    anonymous_kb: r.anonymous_kb,
+                    swap_kb: r.swap_kb,
+                    swap_pss_kb: r.swap_pss_kb,
+                    locked_kb: r.locked_kb,
+                };
+                put(&mut buf, o, &raw.to_ne_bytes());
             }
             Blob::Vma(i, j) => {
                 let vmas = m.recs[*i].vmas.as_ref().unwrap();
@@ -337,6 +438,9 @@ pub fn layout(rng: &mut Rng, m: &GBuf) -> Vec<u8> {
                 let p = r.prio.unwrap_or_default();
                 let vm = r.vm.unwrap_or_default();
                 let vmas = r.vmas.as_deref().unwrap_or_default();
+                let cpu = r.cpu.unwrap_or_default();
+                let ses = r.session.unwrap_or_default();
+                let ns = |d: Duration| d.as_nanos() as u64;
                 let raw = ProcRec {
                     size: rec_size as u32,
                     next_procrec_offset: next,
@@ -357,7 +461,7 @@ pub fn layout(rng: &mut Rng, m: &GBuf) -> Vec<u8> {
                     gid_fs: c.gid.fs,
                     prio: p.prio,
                     nice: p.nice,
-                    policy: p.policy,
+                    policy: p.policy.to_raw(),
                     comm_offset: if r.comm.is_some() {
                         find(&|b: &Blob| matches!(b, Blob::Comm(x) if x == i))
                     } else {
@@ -378,8 +482,32 @@ pub fn layout(rng: &mut Rng, m: &GBuf) -> Vec<u8> {
                     vm_size_kb: vm.vm_size_kb,
                     swap_kb: vm.swap_kb,
                     vm_seq: r.vm_seq.unwrap_or(0),
+                    utime_ns: ns(cpu.utime),
+                    stime_ns: ns(cpu.stime),
+                    start_time_ns: ns(cpu.start_time),
+                    min_flt: cpu.min_flt,
+                    maj_flt: cpu.maj_flt,
+                    nr_threads: cpu.nr_threads,
+                    pgid: ses.pgid,
+                    sid: ses.sid,
+                    tty_nr: ses.tty_nr.0,
+                    tpgid: ses.tpgid,
+                    cmdline_offset: if r.cmdline.is_some() {
+                        find(&|b: &Blob| matches!(b, Blob::Cmdline(x) if x == i))
+                    } else {
+                        0
+                    },
+                    cmdline_size: r.cmdline.as_ref().map_or(0, |c| c.len() as u32),
+                    rollup_offset: if r.rollup.is_some() {
+                        find(&|b: &Blob| matches!(b, Blob::Rollup(x) if x == i))
+                    } else {
+                        0
+                    },
                 };
-                put(&mut buf, o, &raw.to_ne_bytes());
+                // A VER0 record is the prefix of the struct (the rest of its space garbage).
+                let bytes = raw.to_ne_bytes();
+                let n = if ver0 { 152 } else { bytes.len() };
+                put(&mut buf, o, &bytes[..n]);
             }
         }
     }
@@ -416,7 +544,7 @@ pub fn read_back(info: &Info<'_>) -> GBuf {
             input_index: r.input_index.map_or(-1, |i| i as i32),
             tid: r.raw_tid,
             ids: r.ids,
-            state: r.state.map(|State(s)| s),
+            state: r.state.map(State::as_byte),
             oom: r.oom_score_adj,
             creds: r.creds,
             prio: r.prio,
@@ -438,6 +566,10 @@ pub fn read_back(info: &Info<'_>) -> GBuf {
                     })
                     .collect()
             }),
+            cpu: r.cpu,
+            session: r.session,
+            cmdline: r.cmdline.map(|c| c.as_bytes().to_vec()),
+            rollup: r.rollup,
         })
         .collect();
     GBuf {
@@ -467,6 +599,21 @@ pub fn check_strings(buf: &[u8], info: &Info<'_>) -> Result<usize, String> {
         if let Some(c) = r.comm {
             if !inside(c) {
                 return Err("comm outside the buffer".into());
+            }
+            n += 1;
+        }
+        if let Some(c) = r.cmdline {
+            // NULs inside are the separators; the NUL after must be in the buffer.
+            let c = c.as_bytes();
+            let p = c.as_ptr_range();
+            if !(range.start <= p.start && p.end < range.end)
+                || buf[p.end as usize - range.start as usize] != 0
+            {
+                return Err("cmdline outside the buffer".into());
+            }
+            let args: usize = Cmdline::new(c).args().map(|a| a.len() + 1).sum();
+            if args.saturating_sub(1) > c.len() {
+                return Err("cmdline arguments beyond its bytes".into());
             }
             n += 1;
         }

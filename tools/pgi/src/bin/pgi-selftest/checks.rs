@@ -1,15 +1,17 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: MIT OR Apache-2.0
 
 //! The checks: each is a name and a closure returning `Err(why)` on failure.
 
 use std::collections::BTreeSet;
-use std::os::fd::AsRawFd;
+use std::os::fd::AsFd;
 use std::process::ExitCode;
 use std::rc::Rc;
 use std::sync::OnceLock;
 
+use process_getinfo::backend::{Provider, Syscall};
 use process_getinfo::{
-    sys, Backend, Error, Flags, Info, Mask, Query, Record, Snapshot, Target, VmaFlags,
+    sys, Backend, Error, Flags, Info, Mask, Query, Record, Request, Snapshot, Target, Unavailable,
+    VmaFlags,
 };
 
 use crate::procs::Procs;
@@ -18,7 +20,7 @@ use crate::procs::Procs;
 pub type Test<'a> = (String, Box<dyn Fn() -> Result<(), String> + 'a>);
 
 /// The facts both backends know, compared one by one.
-const FACTS: [(&str, Mask); 8] = [
+const FACTS: [(&str, Mask); 12] = [
     ("ids", Mask::IDS),
     ("state", Mask::STATUS),
     ("comm", Mask::COMM),
@@ -27,7 +29,18 @@ const FACTS: [(&str, Mask); 8] = [
     ("oom_score_adj", Mask::OOM_SCORE_ADJ),
     ("VM counters", Mask::VM_COUNTERS),
     ("memory map lines", Mask::MEMORY_MAP),
+    ("CPU times (in ticks), faults, threads", Mask::CPU_TIMES),
+    ("pgid/sid/tty_nr/tpgid", Mask::SESSION),
+    ("command line bytes", Mask::CMDLINE),
+    ("smaps_rollup counters", Mask::MEMORY_ROLLUP),
 ];
+
+/// The facts of [`FACTS`] the running kernel does not know (not in its `supported_mask`):
+/// skipped, and said so.
+pub fn unsupported() -> Mask {
+    let all = FACTS.iter().fold(Mask::empty(), |m, f| m | f.1);
+    sys::supported_mask().map_or(Mask::empty(), |s| all - s)
+}
 
 /// How many times the whole comparison is retried for facts that moved between reads.
 const ROUNDS: usize = 5;
@@ -42,6 +55,26 @@ fn view(fact: Mask, r: &Record<'_>) -> String {
         Mask::PRIO => format!("{:?}", r.prio),
         Mask::OOM_SCORE_ADJ => format!("{:?}", r.oom_score_adj),
         Mask::VM_COUNTERS => format!("{:?}", r.vm),
+        // /proc has clock ticks: the call's nanoseconds, truncated as stat truncates them.
+        Mask::CPU_TIMES => match r.cpu {
+            None => "None".into(),
+            Some(c) => {
+                let tick = 1_000_000_000 / u128::from(sys::clock_ticks_per_second());
+                let t = |d: std::time::Duration| d.as_nanos() / tick;
+                format!(
+                    "{} {} {} {} {} {}",
+                    t(c.utime),
+                    t(c.stime),
+                    c.min_flt,
+                    c.maj_flt,
+                    t(c.start_time),
+                    c.nr_threads
+                )
+            }
+        },
+        Mask::SESSION => format!("{:?}", r.session),
+        Mask::CMDLINE => format!("{:?}", r.cmdline.map(|c| c.as_bytes())),
+        Mask::MEMORY_ROLLUP => format!("{:?}", r.rollup),
         // maps shows neither mlock nor hugetlb: compare the line and the flags it implies.
         Mask::MEMORY_MAP => match r.memory_map {
             None => "None".into(),
@@ -58,7 +91,29 @@ fn view(fact: Mask, r: &Record<'_>) -> String {
     }
 }
 
-fn run(q: &Query, b: Backend) -> Result<Snapshot, String> {
+/// Whether the call's view `s` of `fact` agrees with procfs's views before (`p1`) and after
+/// (`p2`): equal to one of them, or, for the counters of CPU_TIMES that only grow, between them
+/// (with the rest equal).
+fn agree(fact: Mask, s: &str, p1: &str, p2: &str) -> bool {
+    if s == p1 || s == p2 {
+        return true;
+    }
+    if fact != Mask::CPU_TIMES {
+        return false;
+    }
+    let nums = |v: &str| -> Option<Vec<u128>> { v.split(' ').map(|x| x.parse().ok()).collect() };
+    match (nums(s), nums(p1), nums(p2)) {
+        (Some(s), Some(a), Some(b)) if s.len() == 6 && a.len() == 6 && b.len() == 6 => {
+            // utime, stime, min_flt, maj_flt grow; start time and threads as they are.
+            (0..4).all(|i| a[i] <= s[i] && s[i] <= b[i])
+                && s[4] == a[4]
+                && (s[5] == a[5] || s[5] == b[5])
+        }
+        _ => false,
+    }
+}
+
+fn run(q: &Query<'_>, b: Backend) -> Result<Snapshot, String> {
     q.clone()
         .backend(b)
         .run()
@@ -66,10 +121,7 @@ fn run(q: &Query, b: Backend) -> Result<Snapshot, String> {
 }
 
 fn records(s: &Snapshot) -> Result<Vec<Record<'_>>, String> {
-    Ok(s.info()
-        .map_err(|e| format!("parse: {e}"))?
-        .records()
-        .collect())
+    Ok(s.info().records().collect())
 }
 
 /// The first difference between two views, for the TAP diagnostics.
@@ -99,14 +151,14 @@ type Matrix = Vec<Vec<Option<String>>>;
 fn skipped() -> Mask {
     std::env::var("PGI_SELFTEST_SKIP")
         .ok()
-        .and_then(|s| Mask::parse_list(&s).ok())
+        .and_then(|s| s.parse::<Mask>().ok())
         .unwrap_or_default()
 }
 
 /// Compares every fact of every target. A fact passes if the syscall's view equals the procfs
 /// view taken just before or just after it, in any of [`ROUNDS`] rounds.
 fn compare(pids: &[i32]) -> Result<Matrix, String> {
-    let mask = FACTS.iter().fold(Mask::empty(), |m, f| m | f.1) - skipped();
+    let mask = FACTS.iter().fold(Mask::empty(), |m, f| m | f.1) - skipped() - unsupported();
     let q = Query::pids(pids.iter().copied()).mask(mask);
     let mut m: Matrix = vec![vec![Some("not compared".into()); FACTS.len()]; pids.len()];
     // Warm up, so that our own heap has grown to what the comparison needs.
@@ -134,7 +186,7 @@ fn compare(pids: &[i32]) -> Result<Matrix, String> {
                 }
                 let sv = view(fact, &s[t]);
                 let (v1, v2) = (view(fact, &p1[t]), view(fact, &p2[t]));
-                *cell = (sv != v1 && sv != v2).then(|| diff(&sv, &v2));
+                *cell = (!agree(fact, &sv, &v1, &v2)).then(|| diff(&sv, &v2));
             }
         }
         if m.iter().flatten().all(Option::is_none) {
@@ -207,16 +259,13 @@ pub fn nobody_helper() -> ExitCode {
             .mask(Mask::IDS | Mask::MEMORY_MAP)
             .backend(b);
         let line = match q.run() {
-            Ok(s) => match s.info() {
-                Ok(info) => match info.records().next() {
-                    Some(r) => {
-                        let status = if r.is_noaccess() { "NOACCESS" } else { "ok" };
-                        let strict = errno_of(q.clone().strict(true).run()).unwrap_or(0);
-                        format!("status={status} mask={:?} strict_errno={strict}", r.mask)
-                    }
-                    None => "no record".into(),
-                },
-                Err(e) => format!("parse: {e}"),
+            Ok(s) => match s.info().records().next() {
+                Some(r) => {
+                    let status = if r.is_noaccess() { "NOACCESS" } else { "ok" };
+                    let strict = errno_of(q.clone().strict(true).run()).unwrap_or(0);
+                    format!("status={status} mask={:?} strict_errno={strict}", r.mask)
+                }
+                None => "no record".into(),
             },
             Err(e) => format!("error: {e}"),
         };
@@ -233,13 +282,20 @@ pub fn all(p: &Procs) -> Vec<Test<'_>> {
     let mut tests: Vec<Test<'_>> = Vec::new();
 
     let skip = skipped();
+    let missing = unsupported();
     for (ti, t) in p.targets.iter().enumerate() {
         for (fi, (fname, fact)) in FACTS.iter().enumerate() {
             let (matrix, pids) = (matrix.clone(), pids.clone());
             let note = if skip.contains(*fact) {
-                " # SKIP excluded by PGI_SELFTEST_SKIP"
+                " # SKIP excluded by PGI_SELFTEST_SKIP".to_string()
+            } else if missing.contains(*fact) {
+                format!(
+                    " # SKIP NOT IN THIS KERNEL'S supported_mask ({}): the module does not \
+                     implement it yet",
+                    fact.names().collect::<Vec<_>>().join(",")
+                )
             } else {
-                ""
+                String::new()
             };
             tests.push((
                 format!("{} (pid {}): {fname} agree{note}", t.what, t.pid),
@@ -254,6 +310,40 @@ pub fn all(p: &Procs) -> Vec<Test<'_>> {
             ));
         }
     }
+
+    tests.push((
+        format!(
+            "auto: facts the kernel lacks are read from /proc, the rest by the call{}",
+            if missing.is_empty() {
+                " # SKIP this kernel knows every fact"
+            } else {
+                ""
+            }
+        ),
+        Box::new(move || {
+            if missing.is_empty() {
+                return Ok(());
+            }
+            let q = Query::pids([me]).mask(Mask::IDS | Mask::COMM | missing);
+            let s = run(&q, Backend::Auto)?;
+            let r = records(&s)?;
+            let r = r.first().ok_or("no record")?;
+            ensure(
+                s.source() == process_getinfo::Source::Syscall
+                    && s.procfs_facts() == missing
+                    && r.mask == q.wanted()
+                    && r.ids.is_some_and(|i| i.tgid == me),
+                || {
+                    format!(
+                        "source {:?}, from procfs {:?}, record mask {:?}",
+                        s.source(),
+                        s.procfs_facts(),
+                        r.mask
+                    )
+                },
+            )
+        }),
+    ));
 
     tests.push((
         "threads of self: same tids, tgids and comms in both".into(),
@@ -335,14 +425,14 @@ pub fn all(p: &Procs) -> Vec<Test<'_>> {
         Box::new(|| {
             let q = Query::header_only().mask(Mask::MEMINFO);
             let (s, pf) = (run(&q, Backend::Syscall)?, run(&q, Backend::Procfs)?);
-            let mi = |s: &Snapshot| s.info().ok().and_then(|i: Info<'_>| i.meminfo());
+            let mi = |s: &Snapshot| s.info().meminfo();
             let (a, b) = (mi(&s).ok_or("no meminfo")?, mi(&pf).ok_or("no meminfo")?);
             ensure(
                 a.mem_total_kb == b.mem_total_kb
                     && a.swap_total_kb == b.swap_total_kb
                     && a.mem_free_kb <= a.mem_total_kb
                     && a.mem_available_kb <= a.mem_total_kb
-                    && s.info().map_or(0, |i| i.len()) == 0,
+                    && s.info().is_empty(),
                 || format!("syscall {a:?}\nprocfs  {b:?}"),
             )
         }),
@@ -391,7 +481,7 @@ pub fn all(p: &Procs) -> Vec<Test<'_>> {
             // SAFETY: `fd` is a new descriptor that nothing else owns.
             let fd = unsafe { <std::os::fd::OwnedFd as std::os::fd::FromRawFd>::from_raw_fd(fd) };
             let mask = Mask::IDS | Mask::COMM | Mask::STATUS | Mask::PRIO;
-            let by_fd = Query::new(Target::Pidfds(vec![fd.as_raw_fd()])).mask(mask);
+            let by_fd = Query::pidfds([fd.as_fd()]).mask(mask);
             let by_pid = Query::pids([sleeper]).mask(mask);
             let mut views = Vec::new();
             for q in [&by_fd, &by_pid] {
@@ -416,7 +506,7 @@ pub fn all(p: &Procs) -> Vec<Test<'_>> {
         "pidfd that is not a pidfd: EBADF in both".into(),
         Box::new(|| {
             let f = std::fs::File::open("/dev/null").map_err(|e| e.to_string())?;
-            let q = Query::new(Target::Pidfds(vec![f.as_raw_fd()])).mask(Mask::IDS);
+            let q = Query::pidfds([f.as_fd()]).mask(Mask::IDS);
             let e =
                 [Backend::Syscall, Backend::Procfs].map(|b| errno_of(q.clone().backend(b).run()));
             ensure(e == [Some(libc::EBADF); 2], || format!("errnos {e:?}"))
@@ -429,7 +519,7 @@ pub fn all(p: &Procs) -> Vec<Test<'_>> {
             let mut buf = vec![0u8; 4096];
             let bad = Mask::from_bits_retain(1 << 40);
             let e = sys::process_getinfo(&[], Flags::empty(), bad, &mut buf).map_err(|e| e.errno());
-            ensure(e == Err(libc::EINVAL), || format!("{e:?}"))
+            ensure(e == Err(Some(libc::EINVAL)), || format!("{e:?}"))
         }),
     ));
 
@@ -440,7 +530,7 @@ pub fn all(p: &Procs) -> Vec<Test<'_>> {
                 .mask(Mask::IDS | Mask::COMM | Mask::MEMORY_MAP)
                 .initial_size(88);
             let s = run(&q, Backend::Syscall)?;
-            let info = s.info().map_err(|e| e.to_string())?;
+            let info = s.info();
             ensure(
                 s.calls() >= 2 && !info.is_truncated() && !info.is_empty(),
                 || format!("calls {}, records {}", s.calls(), info.len()),
@@ -454,7 +544,7 @@ pub fn all(p: &Procs) -> Vec<Test<'_>> {
             let mut buf = vec![0u8; 2048];
             let mask = Mask::IDS | Mask::COMM;
             match sys::process_getinfo(&[], Flags::ALL, mask, &mut buf) {
-                Err(sys::SysError::TooBig { needed }) if needed > buf.len() => {}
+                Err(Error::TooBig { needed, calls: 1 }) if needed > buf.len() => {}
                 other => return Err(format!("expected E2BIG, got {other:?}")),
             }
             let info = Info::parse(&buf).map_err(|e| e.to_string())?;
@@ -464,6 +554,21 @@ pub fn all(p: &Procs) -> Vec<Test<'_>> {
                     && info.records().all(|r| r.mask == mask && r.comm.is_some()),
                 || format!("truncated {}, records {}", info.is_truncated(), info.len()),
             )
+        }),
+    ));
+
+    tests.push((
+        "probe: the module is in /sys/module, and a sysfs root without it stops the call".into(),
+        Box::new(|| {
+            let req = Request::new(Target::None);
+            let real = Syscall::default().answer(&req).map_err(|e| e.to_string())?;
+            ensure(real.calls() == 1, || format!("calls {}", real.calls()))?;
+            let empty = std::env::temp_dir().join("pgi-selftest-empty-sysfs");
+            std::fs::create_dir_all(&empty).map_err(|e| e.to_string())?;
+            match Syscall::default().sysfs_root(&empty).answer(&req) {
+                Err(Error::Unavailable(Unavailable::NotCarried { .. })) => Ok(()),
+                other => Err(format!("with an empty sysfs root: {other:?}")),
+            }
         }),
     ));
 

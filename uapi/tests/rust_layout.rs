@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 
-//! The `#[repr(C)]` mirrors against the C uapi header, field by field: a C program built from
-//! `../uapi/linux/process_getinfo.h` prints every `offsetof` and `sizeof`, and each must equal
-//! the Rust side. Also checks the constants. Skipped (with a note) when no C compiler exists.
+//! The Rust crate's `#[repr(C)]` mirrors (tools/src/uapi.rs) against this directory's C header,
+//! field by field: a C program built from `linux/process_getinfo.h` prints every `offsetof` and
+//! `sizeof`, and each must equal the Rust side. Also checks the constants. It lives with the
+//! header so that the published crate holds no test that reaches outside it; cargo runs it as
+//! the `uapi_layout` test of the workspace's `pgi` package (tools/pgi/Cargo.toml). Skipped
+//! (with a note) when no C compiler exists.
 
 use std::mem::{offset_of, size_of};
 use std::path::Path;
@@ -64,10 +67,16 @@ fn mirrors_match_the_c_header() {
             ppid, oom_score_adj, uid_real, uid_effective, uid_saved, uid_fs, gid_real,
             gid_effective, gid_saved, gid_fs, prio, nice, policy, comm_offset, state,
             reserved0 = __reserved0, nr_vmas, first_vma_offset, reserved1 = __reserved1,
-            rss_anon_kb, rss_file_kb, rss_shmem_kb, vm_size_kb, swap_kb, vm_seq],
+            rss_anon_kb, rss_file_kb, rss_shmem_kb, vm_size_kb, swap_kb, vm_seq, utime_ns,
+            stime_ns, start_time_ns, min_flt, maj_flt, nr_threads, pgid, sid, tty_nr, tpgid,
+            cmdline_offset, cmdline_size, rollup_offset],
         ProcRecVma: "procrec_vma" [size, next_procrec_vma_offset, start, end, file_offset,
             inode, dev_major, dev_minor, prot, flags, backing_file_name_offset,
             reserved0 = __reserved0],
+        ProcRecRollup: "procrec_rollup" [size, reserved0 = __reserved0, rss_kb, pss_kb,
+            pss_dirty_kb, pss_anon_kb, pss_file_kb, pss_shmem_kb, shared_clean_kb,
+            shared_dirty_kb, private_clean_kb, private_dirty_kb, referenced_kb, anonymous_kb,
+            swap_kb, swap_pss_kb, locked_kb],
     );
     let nr = NR_PROCESS_GETINFO;
     let (c2, r2) = consts!(
@@ -85,6 +94,10 @@ fn mirrors_match_the_c_header() {
         PROCESS_INFO_VM_COUNTERS,
         PROCESS_INFO_VM_SEQ,
         PROCESS_INFO_MEMORY_MAP,
+        PROCESS_INFO_CPU_TIMES,
+        PROCESS_INFO_SESSION,
+        PROCESS_INFO_CMDLINE,
+        PROCESS_INFO_MEMORY_ROLLUP,
         PROCESS_INFO_TRUNCATED,
         PROCREC_GONE,
         PROCREC_NOACCESS,
@@ -94,14 +107,17 @@ fn mirrors_match_the_c_header() {
         PROCREC_VMA_SPECIAL,
         PROCESS_INFO_SIZE_VER0,
         PROCREC_SIZE_VER0,
+        PROCREC_SIZE_VER1,
         PROCREC_VMA_SIZE_VER0,
+        PROCREC_ROLLUP_SIZE_VER0,
     );
     let (c3, r3) = (
         "printf(\"nr %d\\nmax %d\\n\", __NR_process_getinfo, PROCESS_GETINFO_NR_PROC_MAX);\n",
         format!("nr {nr}\nmax {NR_PROC_MAX}\n"),
     );
 
-    let uapi = Path::new(env!("CARGO_MANIFEST_DIR")).join("../uapi");
+    // tools/pgi/../../uapi: the directory of this file.
+    let uapi = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../uapi");
     let dir = std::env::temp_dir().join(format!("pgi-layout-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let src = dir.join("layout.c");
