@@ -56,6 +56,7 @@ check)
 	else
 		run process_getinfo_test /bin/process_getinfo_test
 		run process_getinfo_facts_test /bin/process_getinfo_facts_test
+		run process_getinfo_scanner_test /bin/process_getinfo_scanner_test
 		run process_getinfo_access_test /bin/process_getinfo_access_test
 		run process_getinfo_bounds_test /bin/process_getinfo_bounds_test
 		run process_getinfo_errors_test /bin/process_getinfo_errors_test
@@ -105,6 +106,18 @@ run)
 	echo
 	echo "== pgi ps (the Rust crate's command, one process_getinfo() call) =="
 	/bin/pgi ps
+	echo
+	echo "== pgi ps aux (CPU_TIMES, SESSION, CMDLINE, CREDS, STATUS, VM_COUNTERS: one call) =="
+	/bin/pgi ps aux
+	echo
+	echo "== pgi ps -ef --forest =="
+	/bin/pgi ps -ef --forest
+	echo
+	echo "== pgi top -b -n 1 =="
+	/bin/pgi top -b -n 1 -d 0.5
+	echo
+	echo "== pgi mem (MEMORY_ROLLUP: PSS of every process, one call) =="
+	/bin/pgi mem
 	echo
 	echo "== pgi maps 1 =="
 	/bin/pgi maps 1

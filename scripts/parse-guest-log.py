@@ -29,7 +29,8 @@ BENIGN = [r"RCU lockdep checking is enabled", r"Lock dependency validator",
 # Every step guest-init.sh runs in each mode (check, stress), in order.
 EXPECTED = {
     "check": ["enosys_before_insmod", "insmod", "process_getinfo_test",
-              "process_getinfo_facts_test", "process_getinfo_access_test",
+              "process_getinfo_facts_test", "process_getinfo_scanner_test",
+              "process_getinfo_access_test",
               "process_getinfo_bounds_test", "process_getinfo_errors_test",
               "pgi_selftest", "process_getinfo_leak_test", "process_getinfo_fuzz_test",
               "process_getinfo_lifecycle_test", "process_getinfo_stress", "rmmod",

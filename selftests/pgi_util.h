@@ -57,7 +57,7 @@
 #endif
 
 /* Every fact bit this version of the uapi header knows. */
-#define PGI_KNOWN_MASK		((PROCESS_INFO_MEMORY_MAP << 1) - 1)
+#define PGI_KNOWN_MASK		((PROCESS_INFO_MEMORY_ROLLUP << 1) - 1)
 
 /* Buffer sizes and attempts of pgi_getinfo_alloc(). */
 #define PGI_ALLOC_START		4096
@@ -355,6 +355,54 @@ static inline int pgi_check_buffer(const void *buf, size_t used, char *why,
 		if ((rec->mask & PROCESS_INFO_MEMORY_MAP) &&
 		    pgi_check_vmas(buf, used, hdr_size, rec, i, why, whylen))
 			return -1;
+		if ((rec->mask & ~PROCESS_INFO_IDS & ~PROCESS_INFO_STATUS &
+		     ~PROCESS_INFO_OOM_SCORE_ADJ & ~PROCESS_INFO_CREDS &
+		     ~PROCESS_INFO_PRIO & ~PROCESS_INFO_COMM &
+		     ~PROCESS_INFO_VM_COUNTERS & ~PROCESS_INFO_VM_SEQ &
+		     ~PROCESS_INFO_MEMORY_MAP) && rec->size < PROCREC_SIZE_VER1)
+			return pgi_fail(why, whylen,
+					"record %u: mask %#llx in a %u-byte record",
+					i, (unsigned long long)rec->mask, rec->size);
+		if (rec->mask & PROCESS_INFO_CMDLINE) {
+			size_t end = (size_t)rec->cmdline_offset + rec->cmdline_size;
+
+			/* The bytes, then a NUL not counted in cmdline_size. */
+			if (rec->cmdline_offset < hdr_size || end >= used ||
+			    base[end] != '\0')
+				return pgi_fail(why, whylen,
+						"record %u: bad cmdline %u+%u",
+						i, rec->cmdline_offset,
+						rec->cmdline_size);
+		} else if (rec->size >= PROCREC_SIZE_VER1 &&
+			   (rec->cmdline_offset || rec->cmdline_size)) {
+			return pgi_fail(why, whylen,
+					"record %u: cmdline without CMDLINE", i);
+		}
+		if (rec->mask & PROCESS_INFO_MEMORY_ROLLUP) {
+			const struct procrec_rollup *r;
+
+			if (!pgi_check_offset(rec->rollup_offset,
+					      PROCREC_ROLLUP_SIZE_VER0, hdr_size,
+					      used))
+				return pgi_fail(why, whylen,
+						"record %u: bad rollup_offset %u",
+						i, rec->rollup_offset);
+			r = (const void *)(base + rec->rollup_offset);
+			if (r->size < PROCREC_ROLLUP_SIZE_VER0 || r->__reserved0 ||
+			    !pgi_check_offset(rec->rollup_offset, r->size,
+					      hdr_size, used))
+				return pgi_fail(why, whylen,
+						"record %u: rollup size %u",
+						i, r->size);
+			if (r->pss_kb > r->rss_kb || r->swap_pss_kb > r->swap_kb)
+				return pgi_fail(why, whylen,
+						"record %u: Pss %llu > Rss %llu",
+						i, (unsigned long long)r->pss_kb,
+						(unsigned long long)r->rss_kb);
+		} else if (rec->size >= PROCREC_SIZE_VER1 && rec->rollup_offset) {
+			return pgi_fail(why, whylen,
+					"record %u: rollup without MEMORY_ROLLUP", i);
+		}
 		off = rec->next_procrec_offset;
 	}
 	if (off)

@@ -8,13 +8,30 @@ use crate::{
     facts::{Access, Facts},
     request,
     serialize::{call_gfp, Output, RecordBuf},
-    sys::{self, CallerNs},
-    uapi,
+    sys::{self, CallerNs, Getinfo},
+    uapi::{self, ProcessInfo},
     walk::{self, Member, Snapshot},
 };
 
+/// process_getinfo(2).
+pub(crate) struct Call;
+
+impl Getinfo for Call {
+    fn getinfo(
+        nr_proc: i32,
+        proc_: UserPtr,
+        proc_is_null: bool,
+        flags: i32,
+        mask: u64,
+        out_buf: UserPtr,
+        inout_sz: UserPtr,
+    ) -> Result {
+        process_getinfo(nr_proc, proc_, proc_is_null, flags, mask, out_buf, inout_sz)
+    }
+}
+
 /// The system call's body; `E2BIG` after `*inout_sz` has been set to the size needed.
-pub(crate) fn process_getinfo(
+fn process_getinfo(
     nr_proc: i32,
     proc_: UserPtr,
     proc_is_null: bool,
@@ -27,7 +44,7 @@ pub(crate) fn process_getinfo(
     let cap = request::read_size(inout_sz)?;
     let input = request::read_input(&args, proc_)?;
 
-    let facts = Facts::new(CallerNs::current(), &args)?;
+    let facts = Facts::new(CallerNs::current()?, &args)?;
     let mut snap = walk::collect(&input, args.has(uapi::THREADS), facts.ns())?;
     drop(input);
     let decided = if args.has(uapi::STRICT) {
@@ -54,12 +71,14 @@ pub(crate) fn process_getinfo(
     }
     drop(snap);
 
-    let meminfo = if args.mask & uapi::INFO_MEMINFO != 0 {
-        sys::meminfo()
-    } else {
-        [0; 7]
+    let mut header = ProcessInfo {
+        mask: args.mask,
+        ..Default::default()
     };
-    e.out.finish(args.mask, meminfo, inout_sz)
+    if args.mask & uapi::INFO_MEMINFO != 0 {
+        sys::meminfo(&mut header);
+    }
+    e.out.finish(header, inout_sz)
 }
 
 /// Under `STRICT`: what the caller may learn about every task, decided before anything is
@@ -70,11 +89,11 @@ fn decide_all(facts: &Facts, snap: &Snapshot) -> Result<KVVec<Access>> {
     }
     let mut decided = KVVec::with_capacity(snap.members.len(), call_gfp())?;
     for m in snap.members.iter() {
-        if sys::fatal_signal_pending() {
-            return Err(EINTR);
-        }
-        sys::cond_resched();
-        let task = m.task.as_deref().ok_or(EINVAL)?;
+        Emitter::pause()?;
+        // INVARIANT: no reference is put before the records are built.
+        let Some(task) = m.task.as_deref() else {
+            continue;
+        };
         let access = facts.access(task)?;
         if !access.hidden() && facts.denies(&access) {
             return Err(EACCES);
@@ -83,19 +102,13 @@ fn decide_all(facts: &Facts, snap: &Snapshot) -> Result<KVVec<Access>> {
     }
     // A named id all of whose tasks are hidden names no visible process.
     for a in snap.answers.iter() {
-        let run = a
-            .run
-            .and_then(|r| snap.runs.get(usize::try_from(r).ok()?))
-            .ok_or(EINVAL)?;
-        let start = usize::try_from(run.start)?;
-        let end = start.checked_add(usize::try_from(run.len)?).ok_or(EINVAL)?;
-        if decided
-            .get(start..end)
-            .ok_or(EINVAL)?
-            .iter()
-            .all(Access::hidden)
-        {
-            return Err(ESRCH);
+        if let Some(run) = a.run.and_then(|r| snap.runs.get(r)) {
+            if decided
+                .get(run.range())
+                .is_some_and(|d| d.iter().all(Access::hidden))
+            {
+                return Err(ESRCH);
+            }
         }
     }
     Ok(decided)
@@ -126,25 +139,27 @@ impl Emitter {
         let Some(task) = m.task.as_deref() else {
             return Ok(false);
         };
-        let access = match &self.decided {
-            Some(d) => d.get(i).cloned().ok_or(EINVAL)?,
+        let access = match self.decided.as_ref().and_then(|d| d.get(i)) {
+            Some(a) => a.clone(),
+            // Not under `STRICT` (and, were a decision missing, decided now).
             None => self.facts.access(task)?,
         };
         if access.hidden() {
             return Ok(false);
         }
-        self.rec.start(self.out.next_offset())?;
-        self.facts
+        self.rec.start(self.out.next_offset());
+        let rec = self
+            .facts
             .build(m, task, input_index, access, &mut self.rec)?;
-        self.out.emit(&self.rec)?;
+        self.out.emit(&rec, &self.rec)?;
         Ok(true)
     }
 
     /// The `PROCREC_GONE` record of a named id.
     fn gone(&mut self, id: i32, input_index: i32) -> Result {
-        self.rec.start(self.out.next_offset())?;
-        self.facts.build_gone(id, input_index, &mut self.rec)?;
-        self.out.emit(&self.rec)
+        self.rec.start(self.out.next_offset());
+        let rec = self.facts.gone(id, input_index);
+        self.out.emit(&rec, &self.rec)
     }
 
     /// The records of every element of `proc`, in order. An id named again is answered again:
@@ -153,30 +168,30 @@ impl Emitter {
     fn answers(&mut self, snap: &mut Snapshot) -> Result {
         for (idx, a) in snap.answers.iter().enumerate() {
             let input_index = i32::try_from(idx)?;
-            let Some(r) = a.run else {
+            let Some(run) = a.run.and_then(|r| snap.runs.get_mut(r)) else {
                 Self::pause()?;
                 self.gone(a.id, input_index)?;
                 continue;
             };
-            let run = snap.runs.get_mut(usize::try_from(r)?).ok_or(EINVAL)?;
             if let (true, Some(bytes)) = (self.out.truncated(), run.bytes) {
                 Self::pause()?;
                 self.out.skip(bytes)?;
                 continue;
             }
             let before = self.out.next_offset();
-            let start = usize::try_from(run.start)?;
-            let end = start.checked_add(usize::try_from(run.len)?).ok_or(EINVAL)?;
             let mut any = false;
-            for i in start..end {
-                let m = snap.members.get(i).ok_or(EINVAL)?;
-                any |= self.member(m, i, input_index)?;
+            for i in run.range() {
+                // INVARIANT: a run covers members the pass pushed.
+                if let Some(m) = snap.members.get(i) {
+                    any |= self.member(m, i, input_index)?;
+                }
             }
             if !any {
                 // Every task it names is hidden from the caller.
                 self.gone(a.id, input_index)?;
             }
-            let bytes = self.out.next_offset().checked_sub(before).ok_or(EINVAL)?;
+            // The output only grows.
+            let bytes = self.out.next_offset().saturating_sub(before);
             run.bytes.get_or_insert(bytes);
         }
         Ok(())

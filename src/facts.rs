@@ -17,6 +17,17 @@ use crate::{
     walk::Member,
 };
 
+/// `struct procrec`'s `size`.
+const REC_SIZE: u32 = 224;
+const _: () = assert!(REC_SIZE as usize == uapi::PROCREC_SIZE);
+
+/// `struct procrec_rollup`'s `size`.
+const ROLLUP_SIZE: u32 = 128;
+const _: () = assert!(ROLLUP_SIZE as usize == uapi::PROCREC_ROLLUP_SIZE);
+
+/// The command line is read in pieces of this many bytes.
+const CMDLINE_CHUNK: usize = 4096;
+
 /// What the caller may learn about one task, decided before its record is built (for all
 /// records at once under `STRICT`, so that a denial fails the call before anything is written).
 #[derive(Clone)]
@@ -27,8 +38,8 @@ pub(crate) struct Access {
     details: bool,
     /// `PRIO`, allowed by the security modules.
     sched: bool,
-    /// For the facts read under the mmap lock, if asked for: the mm, `None` if they do not
-    /// apply (a kernel thread, an exited task), `Err(EACCES)` if denied.
+    /// For the facts that need ptrace read access to the mm, if asked for: the mm, `None` if
+    /// they do not apply (a kernel thread, an exited task), `Err(EACCES)` if denied.
     mm: Option<Result<Option<ARef<MmWithUser>>>>,
 }
 
@@ -46,6 +57,9 @@ pub(crate) struct Facts {
     want: u64,
     /// Denials of the ptrace checks are audited: not in a sweep of every process.
     audit: bool,
+    /// A record answers for its thread group (as /proc/PID/stat), not for its thread alone (as
+    /// /proc/PID/task/TID/stat under `THREADS`).
+    whole: bool,
     maps: MapWriter,
 }
 
@@ -56,6 +70,7 @@ impl Facts {
             ns,
             want,
             audit: !args.has(uapi::ALL),
+            whole: !args.has(uapi::THREADS),
             maps: MapWriter::new(want & uapi::INFO_MEMORY_MAP != 0)?,
         })
     }
@@ -92,9 +107,9 @@ impl Facts {
         if self.wants(uapi::INFO_PRIO) {
             a.sched = f.may_getscheduler();
         }
-        if self.want & uapi::MM_LOCKED_MASK != 0 {
+        if self.want & uapi::MM_ACCESS_MASK != 0 {
             a.mm = Some(match f.mm_for_maps(self.audit) {
-                Err(e) if e == EACCES || e == EPERM => Err(EACCES),
+                Err(e) if e == EACCES => Err(EACCES),
                 Err(e) => return Err(e),
                 Ok(mm) => Ok(mm),
             });
@@ -110,21 +125,19 @@ impl Facts {
             || matches!(access.mm, Some(Err(_)))
     }
 
-    /// Builds the record of a named id that names no visible task into `buf`, which `start`
-    /// has prepared.
-    pub(crate) fn build_gone(&self, id: i32, input_index: i32, buf: &mut RecordBuf) -> Result {
-        let r = ProcRec {
-            size: rules::offset32(uapi::PROCREC_SIZE)?,
+    /// The record of a named id that names no visible task.
+    pub(crate) fn gone(&self, id: i32, input_index: i32) -> ProcRec {
+        ProcRec {
+            size: REC_SIZE,
             input_index,
             status: uapi::PROCREC_GONE,
             tid: id,
             ..Default::default()
-        };
-        buf.finish(&r)
+        }
     }
 
-    /// Builds the record of `m` into `buf`, which `start` has prepared, with what `access`
-    /// allows (which must not hide the task).
+    /// Builds the record of `m` (what follows its `struct procrec` into `buf`, which `start`
+    /// has prepared), with what `access` allows (which must not hide the task).
     pub(crate) fn build(
         &mut self,
         m: &Member,
@@ -132,87 +145,155 @@ impl Facts {
         input_index: i32,
         access: Access,
         buf: &mut RecordBuf,
-    ) -> Result {
+    ) -> Result<ProcRec> {
         let mut r = ProcRec {
-            size: rules::offset32(uapi::PROCREC_SIZE)?,
+            size: REC_SIZE,
             input_index,
             ..Default::default()
         };
         if self.denies(&access) {
             r.status |= uapi::PROCREC_NOACCESS;
         }
-        let mut got = 0u64;
         if self.wants(uapi::INFO_IDS) {
             (r.tid, r.tgid, r.ppid) = (m.tid, m.tgid, m.ppid);
-            got |= uapi::INFO_IDS;
+            r.mask |= uapi::INFO_IDS;
         }
         if access.details {
-            got |= self.details(task, access, buf, &mut r)?;
+            self.details(task, access, buf, &mut r)?;
         }
-        r.mask = got;
-        buf.finish(&r)
+        buf.finish()?;
+        Ok(r)
     }
 
-    /// The facts beyond the ids; returns their bits.
+    /// The facts beyond the ids, into `r` and its mask.
     fn details(
         &mut self,
         task: &Task,
         access: Access,
         buf: &mut RecordBuf,
         r: &mut ProcRec,
-    ) -> Result<u64> {
+    ) -> Result {
         let f = TaskFacts::new(task);
-        let mut got = 0u64;
         if self.wants(uapi::INFO_STATUS) {
             r.state = f.state();
-            got |= uapi::INFO_STATUS;
+            r.mask |= uapi::INFO_STATUS;
         }
         if self.wants(uapi::INFO_OOM_SCORE_ADJ) {
             r.oom_score_adj = f.oom_score_adj();
-            got |= uapi::INFO_OOM_SCORE_ADJ;
+            r.mask |= uapi::INFO_OOM_SCORE_ADJ;
         }
         if self.wants(uapi::INFO_CREDS) {
-            (r.uids, r.gids) = f.creds(&self.ns);
-            got |= uapi::INFO_CREDS;
+            let c = f.creds(&self.ns);
+            [r.uid_real, r.uid_effective, r.uid_saved, r.uid_fs] = c.uid;
+            [r.gid_real, r.gid_effective, r.gid_saved, r.gid_fs] = c.gid;
+            r.mask |= uapi::INFO_CREDS;
         }
         if self.wants(uapi::INFO_PRIO) && access.sched {
-            (r.prio, r.nice, r.policy) = f.prio();
-            got |= uapi::INFO_PRIO;
+            let s = f.sched();
+            (r.prio, r.nice, r.policy) = (s.prio, s.nice, s.policy);
+            r.mask |= uapi::INFO_PRIO;
         }
         if self.wants(uapi::INFO_COMM) {
             let mut comm = [0u8; uapi::COMM_LEN];
             let len = f.comm(&mut comm);
             let local = buf.push_str(comm.get(..len).unwrap_or(&[]))?;
             r.comm_offset = buf.abs(local)?;
-            got |= uapi::INFO_COMM;
+            r.mask |= uapi::INFO_COMM;
         }
         if self.wants(uapi::INFO_VM_COUNTERS) {
             // As /proc/PID/status: no mmap lock; nothing for kernel threads.
-            if let Some(pages) = f.vm_counters() {
-                for (kb, p) in r.vm_kb.iter_mut().zip(pages) {
-                    *kb = rules::pages_to_kb(p, PAGE_SHIFT);
-                }
-                got |= uapi::INFO_VM_COUNTERS;
+            if let Some(vm) = f.vm_counters() {
+                let kb = |pages| rules::pages_to_kb(pages, PAGE_SHIFT);
+                r.rss_anon_kb = kb(vm.rss_anon);
+                r.rss_file_kb = kb(vm.rss_file);
+                r.rss_shmem_kb = kb(vm.rss_shmem);
+                r.vm_size_kb = kb(vm.total_vm);
+                r.swap_kb = kb(vm.swap);
+                r.mask |= uapi::INFO_VM_COUNTERS;
+            }
+        }
+        if self.wants(uapi::INFO_CPU_TIMES) {
+            let t = f.times(self.whole);
+            (r.utime_ns, r.stime_ns, r.start_time_ns) = (t.utime_ns, t.stime_ns, t.start_time_ns);
+            (r.min_flt, r.maj_flt, r.nr_threads) = (t.min_flt, t.maj_flt, t.nr_threads);
+            r.mask |= uapi::INFO_CPU_TIMES;
+        }
+        if self.wants(uapi::INFO_SESSION) {
+            let s = f.session(&self.ns);
+            (r.pgid, r.sid, r.tty_nr, r.tpgid) = (s.pgid, s.sid, s.tty_nr, s.tpgid);
+            r.mask |= uapi::INFO_SESSION;
+        }
+        if self.wants(uapi::INFO_CMDLINE) {
+            // As /proc/PID/cmdline: the task's mm without a ptrace check; nothing for kernel
+            // threads and exited tasks.
+            if let Some(mm) = f.mm() {
+                Self::cmdline(&mm, buf, r)?;
+                r.mask |= uapi::INFO_CMDLINE;
             }
         }
         // A kernel thread or an exited task (`None`): the facts do not apply; denied (`Err`):
         // `denies()` has marked the record.
         if let Some(Ok(Some(mm))) = access.mm {
-            if self.wants(uapi::INFO_MEMORY_MAP) {
-                // Room for every VMA and the gate VMA, allocated before the lock is taken;
-                // names (and VMAs added meanwhile) may still grow the buffer.
-                buf.reserve_vmas(sys::mm_map_count(&mm).saturating_add(1))?;
+            if self.want & uapi::MM_LOCKED_MASK != 0 {
+                self.locked(&f, &mm, buf, r)?;
             }
-            let lock = MmapRead::lock(&mm)?;
-            if self.wants(uapi::INFO_VM_SEQ) {
-                r.vm_seq = f.vm_seq(&lock);
-                got |= uapi::INFO_VM_SEQ;
-            }
-            if self.wants(uapi::INFO_MEMORY_MAP) {
-                self.maps.write(&lock, buf, r)?;
-                got |= uapi::INFO_MEMORY_MAP;
+            if self.wants(uapi::INFO_MEMORY_ROLLUP) {
+                // The walk of smaps_rollup takes the mmap lock itself, after `locked()` let go.
+                let mut rollup = f.rollup(&mm)?;
+                rollup.size = ROLLUP_SIZE;
+                let local = buf.push_rollup(&rollup)?;
+                r.rollup_offset = buf.abs(local)?;
+                r.mask |= uapi::INFO_MEMORY_ROLLUP;
             }
         }
-        Ok(got)
+        Ok(())
+    }
+
+    /// `VM_SEQ` and `MEMORY_MAP`, under one hold of the mmap read lock.
+    fn locked(
+        &mut self,
+        f: &TaskFacts<'_>,
+        mm: &MmWithUser,
+        buf: &mut RecordBuf,
+        r: &mut ProcRec,
+    ) -> Result {
+        if self.wants(uapi::INFO_MEMORY_MAP) {
+            // Room for every VMA and the gate VMA, allocated before the lock is taken; names
+            // (and VMAs added meanwhile) may still grow the buffer.
+            buf.reserve_vmas(sys::mm_map_count(mm).saturating_add(1))?;
+        }
+        let lock = MmapRead::lock(mm)?;
+        if self.wants(uapi::INFO_VM_SEQ) {
+            r.vm_seq = f.vm_seq(&lock);
+            r.mask |= uapi::INFO_VM_SEQ;
+        }
+        if self.wants(uapi::INFO_MEMORY_MAP) {
+            self.maps.write(&lock, buf, r)?;
+            r.mask |= uapi::INFO_MEMORY_MAP;
+        }
+        Ok(())
+    }
+
+    /// The bytes /proc/PID/cmdline returns for `mm`, and a NUL after them.
+    fn cmdline(mm: &MmWithUser, buf: &mut RecordBuf, r: &mut ProcRec) -> Result {
+        let start = buf.local_len();
+        let mut size = 0usize;
+        loop {
+            let pos = kernel::num::casts::usize_as_u64(size);
+            let got = buf.append_with(CMDLINE_CHUNK, |dst| sys::cmdline(mm, dst, pos))?;
+            size = size.checked_add(got).ok_or(EOVERFLOW)?;
+            if got < CMDLINE_CHUNK {
+                break;
+            }
+            // The command line is bounded (by the argument and environment area), but can be
+            // long: stay killable.
+            if sys::fatal_signal_pending() {
+                return Err(EINTR);
+            }
+        }
+        buf.push_str(&[])?;
+        r.cmdline_offset = buf.abs(start)?;
+        r.cmdline_size = rules::offset32(size)?;
+        Ok(())
     }
 }

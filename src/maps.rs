@@ -7,7 +7,7 @@
 //! per record, however many VMAs map it (a cache keyed by the file's path).
 
 use core::ptr::NonNull;
-use kernel::{alloc::KVVec, ffi::c_void, prelude::*};
+use kernel::{alloc::KVVec, ffi::c_void, num::casts::u32_as_usize, prelude::*};
 
 use crate::{
     rules,
@@ -21,10 +21,15 @@ use crate::{
 /// `PATH_MAX` from the root) grow it, as seq_file grows its buffer for /proc/PID/maps.
 const NAME_SCRATCH_START: usize = 4096;
 
-/// The largest the name buffer grows: seq_file's limit (`MAX_RW_COUNT`), so that every name
-/// /proc/PID/maps can print is rendered. A longer one fails the call with `ENOMEM`, as it
-/// fails a read of maps.
-const NAME_SCRATCH_MAX: usize = (i32::MAX as usize) & !(kernel::page::PAGE_SIZE - 1);
+/// The largest the name buffer grows: seq_file's limit (`MAX_RW_COUNT`, `INT_MAX` rounded down
+/// to a page), so that every name /proc/PID/maps can print is rendered. A longer one fails the
+/// call with `ENOMEM`, as it fails a read of maps.
+const NAME_SCRATCH_MAX: usize = 0x7fff_f000;
+const _: () = assert!(NAME_SCRATCH_MAX % kernel::page::PAGE_SIZE == 0);
+
+/// `struct procrec_vma`'s `size`.
+const VMA_SIZE: u32 = 64;
+const _: () = assert!(VMA_SIZE as usize == uapi::PROCREC_VMA_SIZE);
 
 /// Writes memory maps into records; its buffers are reused across records.
 pub(crate) struct MapWriter {
@@ -84,29 +89,23 @@ impl MapWriter {
             if special {
                 flags |= uapi::PROCREC_VMA_SPECIAL;
             }
-            let (inode, dev, pgoff) = file
-                .as_ref()
-                .map_or((0, 0, 0), |f| (f.inode, f.dev, f.pgoff));
-            let (dev_major, dev_minor) = rules::dev_split(dev);
-            let v = ProcRecVma {
-                size: rules::offset32(uapi::PROCREC_VMA_SIZE)?,
+            let mut v = ProcRecVma {
+                size: VMA_SIZE,
                 start: vma.start(),
                 end: vma.end(),
-                file_offset: pgoff,
-                inode,
-                dev_major,
-                dev_minor,
                 prot,
                 flags,
                 backing_file_name_offset: name_offset,
                 ..Default::default()
             };
+            if let Some(f) = file {
+                (v.inode, v.dev_major, v.dev_minor, v.file_offset) =
+                    (f.inode, f.dev_major, f.dev_minor, f.offset);
+            }
             let local = buf.push_vma(&v)?;
             let link = buf.abs(local)?;
             match prev_vma {
-                Some(p) => {
-                    buf.set_u32(p.checked_add(uapi::VMA_NEXT_OFFSET).ok_or(EOVERFLOW)?, link)?
-                }
+                Some(p) => buf.link_vma(p, link),
                 None => rec.first_vma_offset = link,
             }
             prev_vma = Some(local);
@@ -136,11 +135,10 @@ fn render_name<'s>(scratch: &'s mut KVVec<u8>, vma: &Vma<'s>) -> Result<Option<&
     };
     Ok(match name {
         None => None,
-        Some(VmaName::Scratch { start, len }) => Some(
-            scratch
-                .get(start..start.checked_add(len).ok_or(EINVAL)?)
-                .ok_or(EINVAL)?,
-        ),
+        // INVARIANT: `Vma::name()` describes a string inside the buffer it was given.
+        Some(VmaName::Scratch { start, len }) => {
+            Some(scratch.get(start..start.saturating_add(len)).unwrap_or(&[]))
+        }
         Some(VmaName::Const(c)) => Some(c),
     })
 }
@@ -169,11 +167,11 @@ impl PathCache {
     /// The slot of a path address: paths sit in `struct file`s, slab objects far larger than
     /// 64 bytes, so the bits above the sixth vary the most.
     fn slot(key: NonNull<c_void>) -> usize {
-        (key.as_ptr() as usize >> 6) % PATH_SLOTS
+        (key.as_ptr().addr() >> 6) % PATH_SLOTS
     }
 
     fn get(&self, key: NonNull<c_void>) -> Option<(u32, bool)> {
-        let addr = key.as_ptr() as usize;
+        let addr = key.as_ptr().addr();
         self.slots
             .get(Self::slot(key))
             .filter(|s| s.0 == addr)
@@ -182,7 +180,7 @@ impl PathCache {
 
     fn put(&mut self, key: NonNull<c_void>, (offset, special): (u32, bool)) {
         if let Some(s) = self.slots.get_mut(Self::slot(key)) {
-            *s = (key.as_ptr() as usize, offset, special);
+            *s = (key.as_ptr().addr(), offset, special);
         }
     }
 }
@@ -197,7 +195,7 @@ struct NameTable {
 
 /// The home slot of hash `h` in a table of `len` (a power of two) slots.
 fn slot_of(h: u32, len: usize) -> usize {
-    usize::try_from(h).unwrap_or(0) & (len - 1)
+    u32_as_usize(h) & len.wrapping_sub(1)
 }
 
 fn fnv1a(s: &[u8]) -> u32 {
@@ -237,7 +235,10 @@ impl NameTable {
             while slots.get(i).is_some_and(|s| s.1 != 0) {
                 i = (i + 1) & (len - 1);
             }
-            *slots.get_mut(i).ok_or(EINVAL)? = (h, off);
+            // INVARIANT: `i` is masked below `len`, and the probe stopped at an empty slot.
+            if let Some(slot) = slots.get_mut(i) {
+                *slot = (h, off);
+            }
         }
         self.slots = slots;
         Ok(())
@@ -251,7 +252,11 @@ impl NameTable {
         let mut i = slot_of(h, len);
         // The table is never full (load factor <= 1/2), so the probe ends at an empty slot.
         loop {
-            let slot = self.slots.get_mut(i).ok_or(EINVAL)?;
+            // INVARIANT: `grow()` made the table non-empty and `i` is masked below its length.
+            // Were it not, the name would only be stored once more.
+            let Some(slot) = self.slots.get_mut(i) else {
+                return buf.abs(buf.push_str(name)?);
+            };
             let (sh, soff) = *slot;
             let Some(local) = soff.checked_sub(1) else {
                 let local = buf.push_str(name)?;

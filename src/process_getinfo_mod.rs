@@ -2,18 +2,18 @@
 
 //! process_getinfo(2): many facts about many processes in one system call.
 //!
-//! The request path, in file order: [`hook`] (the entry the kernel calls),
-//! [`call`] (one call start to end), [`request`] (validate and copy in),
-//! [`walk`] (the task set under `tasklist_lock`), [`facts`] (one step per
-//! mask bit), [`maps`] (the memory map under the mmap lock), [`serialize`]
-//! (records, offsets and the copy out). [`rules`] holds the pure logic,
-//! [`uapi`] the mirror of the C header, and [`sys`] every raw binding.
+//! The request path, in file order: [`call`] (one call start to end, the
+//! body registered with the kernel's hook), [`request`] (validate and copy
+//! in), [`walk`] (the task set under `tasklist_lock`), [`facts`] (what the
+//! caller may see, then one step per mask bit), [`maps`] (the memory map
+//! under the mmap lock), [`serialize`] (records, offsets and the copy out).
+//! [`rules`] holds the pure logic, [`uapi`] the mirror of the C header, and
+//! [`sys`] every raw binding.
 
 use kernel::prelude::*;
 
 mod call;
 mod facts;
-mod hook;
 mod maps;
 mod request;
 mod rules;
@@ -30,20 +30,24 @@ module! {
     license: "GPL",
 }
 
+#[pin_data(PinnedDrop)]
 struct ProcessGetinfo {
-    _hook: sys::Hook,
+    #[pin]
+    hook: sys::Registration<call::Call>,
 }
 
-impl kernel::Module for ProcessGetinfo {
-    fn init(module: &'static ThisModule) -> Result<Self> {
-        let hook = sys::Hook::register(module, hook::entry)?;
-        pr_info!("registered, supported mask {:#x}\n", uapi::SUPPORTED_MASK);
-        Ok(Self { _hook: hook })
+impl kernel::InPlaceModule for ProcessGetinfo {
+    fn init(module: &'static ThisModule) -> impl PinInit<Self, Error> {
+        pr_info!("registering, supported mask {:#x}\n", uapi::SUPPORTED_MASK);
+        try_pin_init!(Self {
+            hook <- sys::Registration::register(module),
+        })
     }
 }
 
-impl Drop for ProcessGetinfo {
-    fn drop(&mut self) {
+#[pinned_drop]
+impl PinnedDrop for ProcessGetinfo {
+    fn drop(self: Pin<&mut Self>) {
         pr_info!("unregistering\n");
     }
 }

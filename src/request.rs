@@ -43,12 +43,14 @@ pub(crate) fn read_input(args: &Args, proc_: UserPtr) -> Result<Input> {
         Selection::All => return Ok(Input::All),
         Selection::Ids(n) => n,
     };
-    let len = n.checked_mul(core::mem::size_of::<i32>()).ok_or(EINVAL)?;
+    // `n` is at most `NR_PROC_MAX` (`check()`): the product cannot overflow.
+    let len = n.saturating_mul(core::mem::size_of::<i32>());
     let mut raw = KVVec::<u8>::new();
     UserSlice::new(proc_, len).read_all(&mut raw, call_gfp())?;
     let ids = raw
         .chunks_exact(4)
-        .map(|c| i32::from_ne_bytes([c[0], c[1], c[2], c[3]]));
+        .filter_map(|c| <[u8; 4]>::try_from(c).ok())
+        .map(i32::from_ne_bytes);
     if args.has(uapi::PIDFD) {
         let mut pidfds = KVVec::with_capacity(n, call_gfp())?;
         for fd in ids {

@@ -83,11 +83,6 @@ pub(crate) fn pages_to_kb(pages: u64, page_shift: usize) -> u64 {
     pages.saturating_mul(1u64 << page_shift.saturating_sub(10))
 }
 
-/// Major and minor numbers of a kernel `dev_t` (`MINORBITS` is 20).
-pub(crate) fn dev_split(dev: u32) -> (u32, u32) {
-    (dev >> 20, dev & ((1 << 20) - 1))
-}
-
 /// procfs's `hidepid=` settings (`enum proc_hidepid`), as the module parameter `hidepid` takes
 /// them.
 #[derive(Debug, PartialEq, Eq, Clone, Copy)]
@@ -167,7 +162,7 @@ pub(crate) fn parse_hidepid(s: &[u8]) -> Option<HidePid> {
 ///
 /// The work is `O(n log n)` and done before `tasklist_lock` is taken, so that the pass under the
 /// lock resolves each distinct id once, however often the caller repeats it.
-pub(crate) fn dedup<K: Ord + Copy>(keys: &mut [(K, u32)], slot: &mut [u32]) -> usize {
+pub(crate) fn dedup<K: Ord + Copy>(keys: &mut [(K, usize)], slot: &mut [usize]) -> usize {
     heapsort_by_key(keys);
     // `n` distinct keys so far, compacted into `keys[..n]`; `n <= i` at the top of each turn.
     let mut n = 0usize;
@@ -182,9 +177,8 @@ pub(crate) fn dedup<K: Ord + Copy>(keys: &mut [(K, u32)], slot: &mut [u32]) -> u
             }
             n += 1;
         }
-        if let Some(s) = usize::try_from(input).ok().and_then(|i| slot.get_mut(i)) {
-            // `n - 1` < `keys.len()`, at most `NR_PROC_MAX`.
-            *s = u32::try_from(n - 1).unwrap_or(u32::MAX);
+        if let Some(s) = slot.get_mut(input) {
+            *s = n - 1;
         }
     }
     n
@@ -227,16 +221,16 @@ fn sift_down<K: Ord + Copy, V>(v: &mut [(K, V)], mut root: usize, end: usize) {
     }
 }
 
-/// A fixed-size open-addressing map from non-zero pointer-sized keys to `u32` values, in
+/// A fixed-size open-addressing map from non-zero pointer-sized keys to `usize` values, in
 /// memory allocated before `tasklist_lock` is taken: twice as many slots as keys can be
 /// inserted, a power of two, so a probe always ends.
 pub(crate) struct PtrMap<'a> {
-    slots: &'a mut [(usize, u32)],
+    slots: &'a mut [(usize, usize)],
 }
 
 impl<'a> PtrMap<'a> {
     /// A map over `slots` (all `(0, 0)`, a power of two in length; empty for no keys).
-    pub(crate) fn new(slots: &'a mut [(usize, u32)]) -> Self {
+    pub(crate) fn new(slots: &'a mut [(usize, usize)]) -> Self {
         Self { slots }
     }
 
@@ -259,7 +253,7 @@ impl<'a> PtrMap<'a> {
 
     /// The value of `key`, inserting `value` first if the key is new: `(value, inserted)`.
     /// `None` if the map is full (more keys than it was sized for) or `key` is 0.
-    pub(crate) fn get_or_insert(&mut self, key: usize, value: u32) -> Option<(u32, bool)> {
+    pub(crate) fn get_or_insert(&mut self, key: usize, value: usize) -> Option<(usize, bool)> {
         let len = self.slots.len();
         if key == 0 || len == 0 {
             return None;
@@ -280,7 +274,7 @@ impl<'a> PtrMap<'a> {
     }
 
     /// Sets the value of a key already present.
-    pub(crate) fn set(&mut self, key: usize, value: u32) {
+    pub(crate) fn set(&mut self, key: usize, value: usize) {
         let len = self.slots.len();
         if key == 0 || len == 0 {
             return;
@@ -428,7 +422,7 @@ mod tests {
         assert_eq!(check_args(0, true, 1 << 4, 0), Err(Invalid));
         assert_eq!(check_args(0, true, i32::MIN, 0), Err(Invalid));
         assert_eq!(
-            check_args(0, true, 0, uapi::INFO_MEMORY_MAP << 1),
+            check_args(0, true, 0, uapi::INFO_MEMORY_ROLLUP << 1),
             Err(Invalid)
         );
         assert_eq!(check_args(0, true, 0, 1 << 63), Err(Invalid));
@@ -454,7 +448,6 @@ mod tests {
         assert_eq!(offset32(u32::MAX as usize + 1), Err(Overflow));
         assert_eq!(pages_to_kb(3, 12), 12);
         assert_eq!(pages_to_kb(u64::MAX, 12), u64::MAX);
-        assert_eq!(dev_split((8 << 20) | 3), (8, 3));
     }
 
     #[test]
@@ -558,12 +551,8 @@ mod tests {
     #[test]
     fn dedup_maps_inputs_to_distinct_keys() {
         let ids = [7, 3, 7, 7, -1, 3, 9];
-        let mut keys: Vec<(i32, u32)> = ids
-            .iter()
-            .enumerate()
-            .map(|(i, &k)| (k, i as u32))
-            .collect();
-        let mut slot = vec![u32::MAX; ids.len()];
+        let mut keys: Vec<(i32, usize)> = ids.iter().enumerate().map(|(i, &k)| (k, i)).collect();
+        let mut slot = vec![usize::MAX; ids.len()];
         let n = dedup(&mut keys, &mut slot);
         assert_eq!(n, 4);
         assert_eq!(
@@ -571,14 +560,12 @@ mod tests {
             [-1, 3, 7, 9]
         );
         for (i, &id) in ids.iter().enumerate() {
-            assert_eq!(keys[slot[i] as usize].0, id);
+            assert_eq!(keys[slot[i]].0, id);
         }
         // 65536 copies of one id: one key.
-        let mut keys = vec![(42i32, 0u32); 65536];
-        keys.iter_mut()
-            .enumerate()
-            .for_each(|(i, k)| k.1 = i as u32);
-        let mut slot = vec![u32::MAX; 65536];
+        let mut keys = vec![(42i32, 0usize); 65536];
+        keys.iter_mut().enumerate().for_each(|(i, k)| k.1 = i);
+        let mut slot = vec![usize::MAX; 65536];
         assert_eq!(dedup(&mut keys, &mut slot), 1);
         assert!(slot.iter().all(|&s| s == 0));
         assert_eq!(dedup::<i32>(&mut [], &mut []), 0);
@@ -604,21 +591,21 @@ mod tests {
     #[test]
     fn ptr_map_inserts_once_and_never_loops() {
         let n = 1000;
-        let mut slots = vec![(0usize, 0u32); PtrMap::slots_for(n).unwrap()];
+        let mut slots = vec![(0usize, 0usize); PtrMap::slots_for(n).unwrap()];
         assert!(slots.len().is_power_of_two() && slots.len() >= 2 * n);
         let mut m = PtrMap::new(&mut slots);
         for i in 0..n {
             // Slab-like addresses: multiples of a large object size.
             let key = 0xffff_8880_0000_0000usize.wrapping_add(i * 9792);
-            assert_eq!(m.get_or_insert(key, i as u32), Some((i as u32, true)));
-            assert_eq!(m.get_or_insert(key, 0), Some((i as u32, false)));
+            assert_eq!(m.get_or_insert(key, i), Some((i, true)));
+            assert_eq!(m.get_or_insert(key, 0), Some((i, false)));
         }
         let key = 0xffff_8880_0000_0000usize;
         m.set(key, 77);
         assert_eq!(m.get_or_insert(key, 0), Some((77, false)));
         assert_eq!(m.get_or_insert(0, 1), None);
         // A full map answers None instead of probing forever.
-        let mut tiny = vec![(0usize, 0u32); 2];
+        let mut tiny = vec![(0usize, 0usize); 2];
         let mut m = PtrMap::new(&mut tiny);
         assert!(m.get_or_insert(8, 1).is_some());
         assert!(m.get_or_insert(16, 2).is_some());

@@ -2,11 +2,12 @@
 
 //! Records in kernel memory, and their copy to the caller's buffer.
 //!
-//! One record (a `struct procrec` with its strings and VMAs) is built at a
-//! time in a reused kernel buffer, with offsets already relative to the
-//! caller's buffer. Finished records gather in a batch of about [`BATCH`]
-//! bytes that is copied out in one go, between records, when no lock is held;
-//! a record larger than that is copied out on its own. Kernel memory is thus
+//! One record is built at a time: its `struct procrec` as a value, and what
+//! follows it (its strings, VMAs, command line and rollup) in a reused
+//! kernel buffer, with offsets already relative to the caller's buffer.
+//! Finished records gather in a batch of about [`BATCH`] bytes that is
+//! copied out in one go, between records, when no lock is held; a record
+//! larger than that is copied out on its own. Kernel memory is thus
 //! bounded by the largest single record plus one batch.
 
 use kernel::{
@@ -18,10 +19,10 @@ use kernel::{
 
 use crate::{
     rules::{self, Layout, Overflow},
-    uapi::{self, ProcRec, ProcRecVma, ProcessInfo},
+    uapi::{self, ProcRec, ProcRecRollup, ProcRecVma, ProcessInfo},
 };
 
-// SAFETY: All three are `repr(C)` structs of integers laid out without implicit padding (every
+// SAFETY: All four are `repr(C)` structs of integers laid out without implicit padding (every
 // gap is an explicit `reserved*` field; `sys.rs` checks the sizes against the C header), so
 // every byte of a value is initialised.
 unsafe impl AsBytes for ProcessInfo {}
@@ -29,6 +30,8 @@ unsafe impl AsBytes for ProcessInfo {}
 unsafe impl AsBytes for ProcRec {}
 // SAFETY: See above.
 unsafe impl AsBytes for ProcRecVma {}
+// SAFETY: See above.
+unsafe impl AsBytes for ProcRecRollup {}
 
 /// Allocations on behalf of a call: charged to the caller's memory cgroup, quiet on failure,
 /// and never invoking the OOM killer. Their sizes follow the caller's request, so failure is
@@ -51,64 +54,89 @@ impl From<Overflow> for Error {
     }
 }
 
-/// One record under construction.
+/// What follows the `struct procrec` of the record under construction.
 ///
 /// # Invariants
 ///
-/// While a record is being built, `bytes[..PROCREC_SIZE]` is reserved for its `struct procrec`
-/// and `base` is the record's offset in the caller's buffer.
+/// `tail` starts at offset `base + PROCREC_SIZE` of the caller's buffer, which is 8-byte
+/// aligned (records start 8-byte aligned and `PROCREC_SIZE` is a multiple of 8).
 pub(crate) struct RecordBuf {
-    bytes: KVVec<u8>,
+    tail: KVVec<u8>,
     base: usize,
 }
 
 impl RecordBuf {
     pub(crate) fn new() -> Self {
         Self {
-            bytes: KVVec::new(),
+            tail: KVVec::new(),
             base: 0,
         }
     }
 
     /// Starts a record that will sit at offset `base` of the caller's buffer.
-    pub(crate) fn start(&mut self, base: usize) -> Result {
-        self.bytes.clear();
-        // One copy of zeroes rather than `resize()`'s byte-at-a-time fill.
-        self.bytes
-            .extend_from_slice(&[0u8; uapi::PROCREC_SIZE], call_gfp())?;
+    pub(crate) fn start(&mut self, base: usize) {
+        self.tail.clear();
         self.base = base;
-        Ok(())
     }
 
     /// The buffer offset of local offset `local`.
     pub(crate) fn abs(&self, local: usize) -> Result<u32> {
-        Ok(rules::offset32(
-            self.base.checked_add(local).ok_or(EOVERFLOW)?,
-        )?)
+        let at = self
+            .base
+            .checked_add(uapi::PROCREC_SIZE)
+            .and_then(|a| a.checked_add(local))
+            .ok_or(EOVERFLOW)?;
+        Ok(rules::offset32(at)?)
     }
 
+    /// Pads the tail to the next 8-byte boundary with zeros.
     fn align(&mut self) -> Result {
-        let len = self.bytes.len();
-        let pad = rules::align8(len)?.checked_sub(len).ok_or(EINVAL)?;
-        if pad > 0 {
-            self.bytes
-                .extend_from_slice([0u8; 7].get(..pad).ok_or(EINVAL)?, call_gfp())?;
+        while self.tail.len() % 8 != 0 {
+            self.tail.push(0, call_gfp())?;
         }
         Ok(())
     }
 
     /// Appends `s` and a NUL; returns its local offset.
     pub(crate) fn push_str(&mut self, s: &[u8]) -> Result<usize> {
-        let local = self.bytes.len();
-        self.bytes.extend_from_slice(s, call_gfp())?;
-        self.bytes.push(0, call_gfp())?;
+        let local = self.tail.len();
+        self.tail.extend_from_slice(s, call_gfp())?;
+        self.tail.push(0, call_gfp())?;
         Ok(local)
+    }
+
+    /// The local offset of the next byte appended.
+    pub(crate) fn local_len(&self) -> usize {
+        self.tail.len()
     }
 
     /// Whether the NUL-terminated string at local offset `local` is `s`.
     pub(crate) fn str_eq(&self, local: usize, s: &[u8]) -> bool {
         let end = local.saturating_add(s.len());
-        self.bytes.get(local..end) == Some(s) && self.bytes.get(end) == Some(&0)
+        self.tail.get(local..end) == Some(s) && self.tail.get(end) == Some(&0)
+    }
+
+    /// Appends up to `max` bytes that `fill` writes into the slice it is given and counts;
+    /// returns how many it wrote.
+    pub(crate) fn append_with(
+        &mut self,
+        max: usize,
+        fill: impl FnOnce(&mut [u8]) -> Result<usize>,
+    ) -> Result<usize> {
+        let at = self.tail.len();
+        let end = at.checked_add(max).ok_or(EOVERFLOW)?;
+        self.tail.resize(end, 0, call_gfp())?;
+        let got = match self.tail.get_mut(at..end) {
+            Some(room) => fill(room).map(|n| n.min(max)),
+            // INVARIANT: `resize()` just made `at..end` part of the tail.
+            None => Ok(0),
+        };
+        let kept = match &got {
+            Ok(n) => *n,
+            Err(_) => 0,
+        };
+        self.tail.truncate(at.saturating_add(kept));
+        got
     }
 
     /// Makes room for `n` more VMAs (and a page of names) without reallocating.
@@ -117,39 +145,46 @@ impl RecordBuf {
             .checked_mul(uapi::PROCREC_VMA_SIZE)
             .and_then(|b| b.checked_add(NAMES_SLACK))
             .ok_or(ENOMEM)?;
-        Ok(self.bytes.reserve(bytes, call_gfp())?)
+        Ok(self.tail.reserve(bytes, call_gfp())?)
     }
 
-    /// Appends a VMA at the next 8-byte boundary; returns its local offset.
-    pub(crate) fn push_vma(&mut self, vma: &ProcRecVma) -> Result<usize> {
+    /// Appends `v` at the next 8-byte boundary; returns its local offset.
+    fn push_aligned<T: AsBytes>(&mut self, v: &T) -> Result<usize> {
         self.align()?;
-        let local = self.bytes.len();
-        self.bytes.extend_from_slice(vma.as_bytes(), call_gfp())?;
+        let local = self.tail.len();
+        self.tail.extend_from_slice(v.as_bytes(), call_gfp())?;
         Ok(local)
     }
 
-    /// Overwrites the `__u32` at local offset `local` (a `next` link already pushed).
-    pub(crate) fn set_u32(&mut self, local: usize, value: u32) -> Result {
-        let end = local.checked_add(4).ok_or(EINVAL)?;
-        self.bytes
-            .get_mut(local..end)
-            .ok_or(EINVAL)?
-            .copy_from_slice(&value.to_ne_bytes());
-        Ok(())
+    /// Appends a VMA; returns its local offset.
+    pub(crate) fn push_vma(&mut self, vma: &ProcRecVma) -> Result<usize> {
+        self.push_aligned(vma)
     }
 
-    /// Completes the record with its `struct procrec` and pads it to 8 bytes.
-    pub(crate) fn finish(&mut self, rec: &ProcRec) -> Result {
-        self.align()?;
-        self.bytes
-            .get_mut(..uapi::PROCREC_SIZE)
-            .ok_or(EINVAL)?
-            .copy_from_slice(rec.as_bytes());
-        Ok(())
+    /// Appends a rollup; returns its local offset.
+    pub(crate) fn push_rollup(&mut self, rollup: &ProcRecRollup) -> Result<usize> {
+        self.push_aligned(rollup)
     }
 
-    pub(crate) fn as_bytes(&self) -> &[u8] {
-        &self.bytes
+    /// Links the VMA at local offset `vma` (as `push_vma()` returned it) to buffer offset
+    /// `next`.
+    pub(crate) fn link_vma(&mut self, vma: usize, next: u32) {
+        let at = vma.saturating_add(uapi::VMA_NEXT_OFFSET);
+        // INVARIANT: `push_vma()` appended a whole `ProcRecVma` at `vma`, and the tail only
+        // grows while the record is built, so the field is inside it.
+        if let Some(field) = self.tail.get_mut(at..at.saturating_add(4)) {
+            field.copy_from_slice(&next.to_ne_bytes());
+        }
+    }
+
+    /// Completes the record: its size is then a multiple of 8.
+    pub(crate) fn finish(&mut self) -> Result {
+        self.align()
+    }
+
+    /// The record's size, its `struct procrec` included.
+    fn len(&self) -> usize {
+        uapi::PROCREC_SIZE.saturating_add(self.tail.len())
     }
 }
 
@@ -204,38 +239,36 @@ impl Output {
         Ok(())
     }
 
-    /// Places a finished record if it fits, links it to the previous one, and adds it to the
-    /// batch (copying the batch out when it is full). Must not be called with a lock held.
-    pub(crate) fn emit(&mut self, rec: &RecordBuf) -> Result {
-        let bytes = rec.as_bytes();
-        let Some(placed) = self.layout.place(bytes.len())? else {
+    /// Places a finished record (`rec`, then `buf`) if it fits, links it to the previous one,
+    /// and adds it to the batch (copying the batch out when it is full). Must not be called
+    /// with a lock held.
+    pub(crate) fn emit(&mut self, rec: &ProcRec, buf: &RecordBuf) -> Result {
+        let len = buf.len();
+        let Some(placed) = self.layout.place(len)? else {
             return Ok(());
         };
         if let Some(prev) = placed.prev {
             let link = rules::offset32(placed.offset)?.to_ne_bytes();
-            let at = prev
-                .checked_add(uapi::PROCREC_NEXT_OFFSET)
-                .ok_or(EOVERFLOW)?;
+            let at = prev.saturating_add(uapi::PROCREC_NEXT_OFFSET);
             let in_batch = at
                 .checked_sub(self.pending_at)
-                .and_then(|i| Some(i..i.checked_add(link.len())?))
-                .and_then(|r| self.pending.get_mut(r));
+                .and_then(|i| self.pending.get_mut(i..i.saturating_add(link.len())));
             match in_batch {
                 Some(dst) => dst.copy_from_slice(&link),
                 // The previous record is out already.
                 None => self.write_at(at, &link)?,
             }
         }
-        if bytes.len() >= BATCH {
+        if len >= BATCH {
             // A large record (a memory map) goes out on its own, after the batch before it.
             self.flush()?;
-            return self.write_at(placed.offset, bytes);
+            self.write_at(placed.offset, rec.as_bytes())?;
+            return self.write_at(placed.offset.saturating_add(uapi::PROCREC_SIZE), &buf.tail);
         }
         // Records are placed back to back (anything else starts a new batch), and a batch
         // never outgrows the room reserved for it.
-        let end = self.pending.len().checked_add(bytes.len());
         if self.pending_at.checked_add(self.pending.len()) != Some(placed.offset)
-            || end.is_none_or(|end| end > BATCH)
+            || self.pending.len().saturating_add(len) > BATCH
         {
             self.flush()?;
         }
@@ -243,27 +276,24 @@ impl Output {
             self.pending.reserve(BATCH, call_gfp())?;
             self.pending_at = placed.offset;
         }
-        Ok(self.pending.extend_from_slice(bytes, call_gfp())?)
+        self.pending.extend_from_slice(rec.as_bytes(), call_gfp())?;
+        Ok(self.pending.extend_from_slice(&buf.tail, call_gfp())?)
     }
 
     /// Writes the header and `*inout_sz`; `E2BIG` if the result did not fit.
-    pub(crate) fn finish(mut self, mask: u64, meminfo: [u64; 7], inout_sz: UserPtr) -> Result {
+    pub(crate) fn finish(mut self, mut header: ProcessInfo, inout_sz: UserPtr) -> Result {
         self.flush()?;
         let s = self.layout.finish()?;
         if s.header_fits {
-            let header = ProcessInfo {
-                size: rules::offset32(uapi::PROCESS_INFO_SIZE)?,
-                first_procrec_offset: s.first_offset,
-                nr_procrecs: s.nr_written,
-                flags: if s.truncated {
-                    uapi::PROCESS_INFO_TRUNCATED
-                } else {
-                    0
-                },
-                mask,
-                supported_mask: uapi::SUPPORTED_MASK,
-                meminfo,
+            header.size = rules::offset32(uapi::PROCESS_INFO_SIZE)?;
+            header.first_procrec_offset = s.first_offset;
+            header.nr_procrecs = s.nr_written;
+            header.flags = if s.truncated {
+                uapi::PROCESS_INFO_TRUNCATED
+            } else {
+                0
             };
+            header.supported_mask = uapi::SUPPORTED_MASK;
             self.write_at(0, header.as_bytes())?;
         }
         UserSlice::new(inout_sz, core::mem::size_of::<usize>())

@@ -35,19 +35,26 @@ pub(crate) struct Member {
 /// The tasks answering one distinct id: `members[start..start + len]`.
 #[derive(Clone, Copy)]
 pub(crate) struct Run {
-    pub(crate) start: u32,
-    pub(crate) len: u32,
+    start: usize,
+    len: usize,
     /// The bytes its records took when they were first built (set by the caller), so that a
     /// repeat that is only counted (the result no longer fits) costs nothing.
     pub(crate) bytes: Option<usize>,
+}
+
+impl Run {
+    /// The indices of its members.
+    pub(crate) fn range(&self) -> core::ops::Range<usize> {
+        self.start..self.start.saturating_add(self.len)
+    }
 }
 
 /// The answer to one element of `proc`.
 pub(crate) struct Answer {
     /// The id as the caller gave it (the pid, or the pidfd number).
     pub(crate) id: i32,
-    /// The run of tasks it names, or `None`: no visible task (`PROCREC_GONE`).
-    pub(crate) run: Option<u32>,
+    /// The index of the run of tasks it names, or `None`: no visible task (`PROCREC_GONE`).
+    pub(crate) run: Option<usize>,
 }
 
 /// The snapshot: the tasks, and what each input id names.
@@ -71,7 +78,7 @@ enum Key<'a> {
 struct Distinct<'a> {
     keys: KVVec<Key<'a>>,
     /// For each element of `proc`, the index of its key in `keys`.
-    slot: KVVec<u32>,
+    slot: KVVec<usize>,
 }
 
 impl<'a> Distinct<'a> {
@@ -82,14 +89,14 @@ impl<'a> Distinct<'a> {
             Input::Pidfds(fds) => fds.len(),
         };
         let mut slot = KVVec::new();
-        slot.resize(n, 0u32, call_gfp())?;
+        slot.resize(n, 0usize, call_gfp())?;
         let mut keys = KVVec::with_capacity(n, call_gfp())?;
         match input {
             Input::All => {}
             Input::Pids(ids) => {
                 let mut sorted = KVVec::with_capacity(n, call_gfp())?;
                 for (i, &id) in ids.iter().enumerate() {
-                    sorted.push((id, u32::try_from(i)?), call_gfp())?;
+                    sorted.push((id, i), call_gfp())?;
                 }
                 let distinct = rules::dedup(&mut sorted, &mut slot);
                 for &(id, _) in sorted.iter().take(distinct) {
@@ -100,21 +107,22 @@ impl<'a> Distinct<'a> {
                 // Two pidfds of one process refer to one `struct pid`.
                 let mut sorted = KVVec::with_capacity(n, call_gfp())?;
                 for (i, (_, pid)) in fds.iter().enumerate() {
-                    sorted.push((pid.addr(), u32::try_from(i)?), call_gfp())?;
+                    sorted.push((pid.addr(), i), call_gfp())?;
                 }
                 let distinct = rules::dedup(&mut sorted, &mut slot);
                 // The first pidfd of each distinct pid stands for all of them.
                 let mut first = KVVec::new();
                 first.resize(distinct, usize::MAX, call_gfp())?;
                 for (i, &s) in slot.iter().enumerate() {
-                    if let Some(f) = first.get_mut(usize::try_from(s)?) {
+                    if let Some(f) = first.get_mut(s) {
                         if *f == usize::MAX {
                             *f = i;
                         }
                     }
                 }
-                for &f in first.iter() {
-                    let (_, pid) = fds.get(f).ok_or(EINVAL)?;
+                // INVARIANT: every distinct pid is some input's, so each `f` was set to an index
+                // of `fds`.
+                for (_, pid) in first.iter().filter_map(|&f| fds.get(f)) {
                     keys.push(Key::Pidfd(pid), call_gfp())?;
                 }
             }
@@ -139,7 +147,7 @@ pub(crate) fn collect(input: &Input, threads: bool, ns: &CallerNs) -> Result<Sna
     if threads && nkeys > 0 {
         groups.resize(
             PtrMap::slots_for(nkeys).ok_or(ENOMEM)?,
-            (0usize, 0u32),
+            (0usize, 0usize),
             call_gfp(),
         )?;
     }
@@ -180,14 +188,14 @@ pub(crate) fn collect(input: &Input, threads: bool, ns: &CallerNs) -> Result<Sna
 }
 
 /// A run value in the group map for a group that did not fit: only counted.
-const COUNTED: u32 = u32::MAX;
+const COUNTED: usize = usize::MAX;
 
 /// One pass under the lock.
 struct Pass {
     members: KVVec<Member>,
     runs: KVVec<Run>,
     /// For each distinct id, the run it names (`None`: gone).
-    key_run: KVVec<Option<u32>>,
+    key_run: KVVec<Option<usize>>,
     /// Members the complete set has: more than `members.len()` if it did not fit.
     wanted: usize,
     threads: bool,
@@ -207,15 +215,15 @@ impl Pass {
 
     /// Adds `task` if it is visible in the caller's pid namespace (room was checked).
     fn add(&mut self, tasks: &TaskList, ns: &CallerNs, task: &Task) -> Result<bool> {
-        let (tid, tgid, ppid) = tasks.ids(ns, task);
-        if tid == 0 {
+        let ids = tasks.ids(ns, task);
+        if ids.tid == 0 {
             return Ok(false);
         }
         let member = Member {
             task: Some(ARef::from(task)),
-            tid,
-            tgid,
-            ppid,
+            tid: ids.tid,
+            tgid: ids.tgid,
+            ppid: ids.ppid,
         };
         // Cannot fail: the caller checked the room. Were it to, the task would only be left
         // out, and `wanted` would make the caller retry.
@@ -254,8 +262,8 @@ impl Pass {
             return Ok(None);
         }
         Ok(Some(Run {
-            start: u32::try_from(start)?,
-            len: u32::try_from(len)?,
+            start,
+            len,
             bytes: None,
         }))
     }
@@ -297,11 +305,11 @@ impl Pass {
     }
 
     /// A run for a new selection of `task`; `None` if nothing of it is in the set.
-    fn new_run(&mut self, tasks: &TaskList, ns: &CallerNs, task: &Task) -> Result<Option<u32>> {
+    fn new_run(&mut self, tasks: &TaskList, ns: &CallerNs, task: &Task) -> Result<Option<usize>> {
         let Some(run) = self.add_selected(tasks, ns, task)? else {
             return Ok(None);
         };
-        let index = u32::try_from(self.runs.len())?;
+        let index = self.runs.len();
         // Cannot fail: `runs` has room for one run per key.
         let _ = self.runs.push_within_capacity(run);
         Ok(Some(index))
@@ -314,9 +322,9 @@ impl Pass {
         ns: &CallerNs,
         task: &Task,
         groups: &mut PtrMap<'_>,
-    ) -> Result<Option<u32>> {
+    ) -> Result<Option<usize>> {
         let leader = tasks.leader(task);
-        let key = leader.as_ptr() as usize;
+        let key = leader.as_ptr().addr();
         match groups.get_or_insert(key, COUNTED) {
             Some((COUNTED, false)) => Ok(None),
             Some((run, false)) => Ok(Some(run)),
@@ -335,22 +343,22 @@ impl Pass {
     /// The snapshot, with each element of `proc` mapped to its run.
     fn finish(self, input: &Input, distinct: &Distinct<'_>) -> Result<Snapshot> {
         let mut answers = KVVec::with_capacity(distinct.slot.len(), call_gfp())?;
-        let id_of = |i: usize| -> Option<i32> {
-            match input {
-                Input::All => None,
-                Input::Pids(ids) => ids.get(i).copied(),
-                Input::Pidfds(fds) => fds.get(i).map(|(fd, _)| *fd),
+        // INVARIANT: every slot is the index of a key, and the pass gave every key a run (or
+        // `None`); a missing one would read as gone.
+        let run_of = |s: &usize| self.key_run.get(*s).copied().flatten();
+        match input {
+            Input::All => {}
+            Input::Pids(ids) => {
+                for (&id, s) in ids.iter().zip(distinct.slot.iter()) {
+                    answers.push(Answer { id, run: run_of(s) }, call_gfp())?;
+                }
             }
-        };
-        for (i, &s) in distinct.slot.iter().enumerate() {
-            let run = self.key_run.get(usize::try_from(s)?).copied().flatten();
-            answers.push(
-                Answer {
-                    id: id_of(i).ok_or(EINVAL)?,
-                    run,
-                },
-                call_gfp(),
-            )?;
+            Input::Pidfds(fds) => {
+                for ((fd, _), s) in fds.iter().zip(distinct.slot.iter()) {
+                    let id = *fd;
+                    answers.push(Answer { id, run: run_of(s) }, call_gfp())?;
+                }
+            }
         }
         Ok(Snapshot {
             members: self.members,

@@ -24,14 +24,18 @@
  *
  * Output.  @out_buf receives one relocatable buffer: struct process_info at
  * offset 0, then a chain of struct procrec, each optionally followed by its
- * comm string, its chain of struct procrec_vma and their file names.  Every
+ * comm string, its chain of struct procrec_vma and their file names, its
+ * command line and its struct procrec_rollup.  Every
  * link is a __u32 byte offset from the start of @out_buf, 0 meaning none, so
  * the buffer can be copied with memcpy and reads the same for 32-bit and
  * 64-bit programs.  Every struct starts 8-byte aligned and begins with
  * __u32 size: a newer kernel appends fields, an older program skips them by
  * following the offsets (never sizeof).  Padding is named __reserved and
  * is zero.  Strings are NUL-terminated; identical VMA file names within one
- * procrec are stored once and shared.
+ * procrec are stored once and shared.  This kernel writes struct procrec
+ * with size PROCREC_SIZE_VER1; a reader checks size before it reads a field
+ * past PROCREC_SIZE_VER0 (a kernel before CPU_TIMES wrote
+ * PROCREC_SIZE_VER0).
  *
  * Size.  On entry *@inout_sz is the size of @out_buf; on success it is set to
  * the bytes used.  If the result does not fit the call fails with E2BIG and
@@ -46,15 +50,17 @@
  * left out of the record's mask with PROCREC_NOACCESS set.  With STRICT
  * those fail the call with ESRCH and EACCES, decided for every record before
  * anything is written: a failed STRICT call writes neither @out_buf nor
- * *@inout_sz.  A fact that does not apply
- * (VM_COUNTERS, VM_SEQ, MEMORY_MAP of a kernel thread or of an exited
- * process) is left out of the mask without NOACCESS.
+ * *@inout_sz.  A fact that does not apply (VM_COUNTERS, VM_SEQ, MEMORY_MAP,
+ * CMDLINE, MEMORY_ROLLUP of a kernel thread or of an exited process) is
+ * left out of the mask without NOACCESS.
  *
  * Consistency.  The task set and all ids (tid, tgid, ppid) are taken in one
  * pass under the task list lock, so thread ids line up with their processes.
  * The other facts are read afterwards, one task at a time; the memory map and
  * vm_seq of one process are read under one hold of its mmap lock, so they
- * are one consistent picture.  Records of explicit ids follow the order of
+ * are one consistent picture; MEMORY_ROLLUP is the walk of smaps_rollup,
+ * which lets the lock go when a writer waits.  CPU_TIMES are the thread
+ * group's totals in a process's record and the thread's own under THREADS.  Records of explicit ids follow the order of
  * @proc; under THREADS each process's threads are adjacent; under ALL the
  * order is unspecified but each visible process appears exactly once.  The
  * work under the task list lock is bounded by the number of tasks in the
@@ -63,9 +69,11 @@
  *
  * Access: never more than /proc shows.  What /proc/PID/stat and
  * /proc/PID/status show, anyone who can see the process in their pid
- * namespace may read.  VM_SEQ and MEMORY_MAP need ptrace read access
- * (PTRACE_MODE_READ_FSCREDS), as /proc/PID/maps does.  PRIO also asks the
- * security modules, as sched_getscheduler(2) does.  procfs's hidepid=
+ * namespace may read, and so the CPU_TIMES and SESSION of /proc/PID/stat and
+ * the CMDLINE of /proc/PID/cmdline.  VM_SEQ, MEMORY_MAP and MEMORY_ROLLUP
+ * need ptrace read access (PTRACE_MODE_READ_FSCREDS), as /proc/PID/maps and
+ * /proc/PID/smaps_rollup do.  PRIO also asks the security modules, as
+ * sched_getscheduler(2) does.  procfs's hidepid=
  * hardening applies through the module parameters hidepid (0 off,
  * 1 noaccess, 2 invisible, 4 ptraceable: procfs's values, and names on
  * input) and gid (the exempt group, a gid of the initial user namespace;

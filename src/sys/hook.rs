@@ -1,0 +1,108 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! The registration of a process_getinfo(2) implementation with the
+//! kernel's hook (`struct process_getinfo_ops`).
+
+use core::marker::PhantomData;
+use kernel::{
+    bindings,
+    error::to_result,
+    ffi::{c_int, c_long, c_void},
+    prelude::*,
+    types::Opaque,
+    uaccess::UserPtr,
+};
+
+/// The body of process_getinfo(2), called with the system call's arguments.
+pub(crate) trait Getinfo {
+    /// Handles one call; `proc_is_null` tells whether `proc_` is NULL.
+    fn getinfo(
+        nr_proc: i32,
+        proc_: UserPtr,
+        proc_is_null: bool,
+        flags: i32,
+        mask: u64,
+        out_buf: UserPtr,
+        inout_sz: UserPtr,
+    ) -> Result;
+}
+
+/// A registration of `T` as the implementation of process_getinfo(2).
+///
+/// # Invariants
+///
+/// `ops` is registered with `process_getinfo_register()` from its initialisation until drop; it
+/// is pinned, so the address the kernel holds stays valid.
+#[pin_data(PinnedDrop)]
+pub(crate) struct Registration<T: Getinfo> {
+    #[pin]
+    ops: Opaque<bindings::process_getinfo_ops>,
+    _t: PhantomData<T>,
+}
+
+// SAFETY: The registration only holds the ops struct, which the kernel reads under RCU and which
+// is never written after registration; it can be dropped from any thread.
+unsafe impl<T: Getinfo> Send for Registration<T> {}
+// SAFETY: `&Registration` gives no access to anything.
+unsafe impl<T: Getinfo> Sync for Registration<T> {}
+
+impl<T: Getinfo> Registration<T> {
+    /// Registers `T` as process_getinfo(2)'s body, owned by `module`.
+    pub(crate) fn register(module: &'static ThisModule) -> impl PinInit<Self, Error> {
+        try_pin_init!(Self {
+            ops <- Opaque::try_ffi_init(move |slot: *mut bindings::process_getinfo_ops| {
+                // SAFETY: The initializer can write to the provided `slot`.
+                unsafe {
+                    slot.write(bindings::process_getinfo_ops {
+                        owner: module.as_ptr(),
+                        getinfo: Some(Self::entry),
+                    })
+                };
+                // SAFETY: `slot` holds a valid ops struct, in pinned memory that is not freed
+                // before `drop` has unregistered it.
+                // INVARIANT: registered if this returns `Ok`.
+                to_result(unsafe { bindings::process_getinfo_register(slot) })
+            }),
+            _t: PhantomData,
+        })
+    }
+
+    /// `struct process_getinfo_ops.getinfo`: converts the C arguments and the result.
+    ///
+    /// # Safety
+    ///
+    /// Called by the kernel's `sys_process_getinfo()` in the caller's process context, with the
+    /// module pinned. The pointers are user pointers, only ever accessed through `UserSlice`.
+    unsafe extern "C" fn entry(
+        nr_proc: c_int,
+        proc_: *const c_int,
+        flags: c_int,
+        mask: u64,
+        out_buf: *mut c_void,
+        inout_sz: *mut usize,
+    ) -> c_long {
+        let result = T::getinfo(
+            nr_proc,
+            UserPtr::from_ptr(proc_.cast_mut().cast()),
+            proc_.is_null(),
+            flags,
+            mask,
+            UserPtr::from_ptr(out_buf),
+            UserPtr::from_ptr(inout_sz.cast()),
+        );
+        match result {
+            Ok(()) => 0,
+            Err(e) => c_long::from(e.to_errno()),
+        }
+    }
+}
+
+#[pinned_drop]
+impl<T: Getinfo> PinnedDrop for Registration<T> {
+    fn drop(self: Pin<&mut Self>) {
+        // SAFETY: By the type invariant `ops` is registered. The call waits for an RCU grace
+        // period, after which no new caller can reach `ops`; callers already inside hold a
+        // reference on the module, so module exit (and with it this drop) cannot run under them.
+        unsafe { bindings::process_getinfo_unregister(self.ops.get()) };
+    }
+}

@@ -1,0 +1,167 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! An mm's mmap read lock, its VMAs in the order /proc/PID/maps lists them,
+//! and what maps prints for each.
+
+use core::{ffi::CStr, ptr::NonNull};
+use kernel::{
+    bindings,
+    error::from_err_ptr,
+    ffi::c_void,
+    mm::{virt::VmaRef, MmWithUser, MmapReadGuard},
+    num::casts::usize_as_u64,
+    prelude::*,
+};
+
+use crate::uapi;
+
+/// The number of VMAs of `mm`, the gate VMA not counted, read without the mmap lock: a hint
+/// for sizing buffers before the lock is taken.
+pub(crate) fn mm_map_count(mm: &MmWithUser) -> usize {
+    // SAFETY: `mm` is valid (the caller holds a user reference); `map_count` is read racily (in
+    // C), which only makes the hint stale.
+    let n = unsafe { bindings::mm_map_count(mm.as_raw()) };
+    // A count is never negative.
+    usize::try_from(n).unwrap_or(0)
+}
+
+/// A read hold of an mm's mmap lock, taken killably.
+pub(crate) struct MmapRead<'a>(MmapReadGuard<'a>);
+
+impl<'a> MmapRead<'a> {
+    /// Takes the mmap lock for reading; `EINTR` on a fatal signal.
+    pub(crate) fn lock(mm: &'a MmWithUser) -> Result<Self> {
+        Ok(Self(mm.mmap_read_lock_killable()?))
+    }
+
+    /// The locked mm, valid while the lock is held.
+    pub(crate) fn mm_ptr(&self) -> *mut bindings::mm_struct {
+        self.0.mm().as_raw()
+    }
+
+    /// Every VMA in address order, then the gate VMA (as /proc/PID/maps lists them).
+    pub(crate) fn vmas(&self) -> impl Iterator<Item = Vma<'_>> + '_ {
+        // SAFETY: The mm is valid and locked; the gate VMA is static, or NULL.
+        let gate = unsafe { bindings::get_gate_vma(self.mm_ptr()) };
+        // SAFETY: A non-NULL gate VMA is static, so valid for as long as the lock is held.
+        let gate = (!gate.is_null()).then(|| unsafe { VmaRef::from_raw(gate) });
+        self.0.vmas().chain(gate).map(Vma)
+    }
+}
+
+/// A VMA, valid while the mmap lock is held.
+pub(crate) struct Vma<'a>(&'a VmaRef);
+
+/// What the mapped file of a VMA contributes to its line in /proc/PID/maps.
+pub(crate) struct VmaFile {
+    pub(crate) inode: u64,
+    pub(crate) dev_major: u32,
+    pub(crate) dev_minor: u32,
+    pub(crate) offset: u64,
+}
+
+/// Where the name of a VMA is.
+pub(crate) enum VmaName<'a> {
+    /// At `scratch[start..start + len]`.
+    Scratch { start: usize, len: usize },
+    /// A constant string (`[heap]`, `[vdso]`, ...).
+    Const(&'a [u8]),
+}
+
+impl<'a> Vma<'a> {
+    fn raw(&self) -> *mut bindings::vm_area_struct {
+        self.0.as_ptr()
+    }
+
+    pub(crate) fn start(&self) -> u64 {
+        usize_as_u64(self.0.start())
+    }
+
+    pub(crate) fn end(&self) -> u64 {
+        usize_as_u64(self.0.end())
+    }
+
+    /// `PROT_*` and `PROCREC_VMA_*` bits.
+    pub(crate) fn prot_and_flags(&self) -> (u32, u32) {
+        let f = self.0.flags();
+        let has = |bit: bindings::vm_flags_t| f & bit != 0;
+        let mut prot = 0;
+        if has(bindings::VM_READ) {
+            prot |= uapi::PROT_READ;
+        }
+        if has(bindings::VM_WRITE) {
+            prot |= uapi::PROT_WRITE;
+        }
+        if has(bindings::VM_EXEC) {
+            prot |= uapi::PROT_EXEC;
+        }
+        let mut flags = 0;
+        if has(bindings::VM_MAYSHARE) {
+            flags |= uapi::PROCREC_VMA_SHARED;
+        }
+        if has(1 << bindings::VMA_LOCKED_BIT) {
+            flags |= uapi::PROCREC_VMA_LOCKED;
+        }
+        // SAFETY: The VMA is valid under the mmap lock.
+        if unsafe { bindings::is_vm_hugetlb_page(self.raw()) } {
+            flags |= uapi::PROCREC_VMA_HUGETLB;
+        }
+        (prot, flags)
+    }
+
+    /// The mapped file's inode, device and offset, as /proc/PID/maps prints them.
+    pub(crate) fn file(&self) -> Option<VmaFile> {
+        // SAFETY: The VMA is valid under the mmap lock, which keeps `vm_file` and `vm_pgoff`
+        // stable; they are read through the raw pointer.
+        let (file, pgoff) = unsafe { ((*self.raw()).vm_file, (*self.raw()).vm_pgoff) };
+        if file.is_null() {
+            return None;
+        }
+        let (mut inode, mut dev) = (0u64, 0u32);
+        // SAFETY: The VMA holds a reference on its file for as long as it exists, and the VMA
+        // exists while the mmap lock is held; the inode and its super block outlive the file.
+        // The out-pointers are valid locals.
+        unsafe { bindings::inode_ino_dev(bindings::file_user_inode(file), &mut inode, &mut dev) };
+        Some(VmaFile {
+            inode,
+            // `MAJOR()` and `MINOR()` of a kernel `dev_t`.
+            dev_major: dev >> bindings::MINORBITS,
+            dev_minor: dev & bindings::MINORMASK,
+            offset: usize_as_u64(pgoff).saturating_mul(usize_as_u64(kernel::page::PAGE_SIZE)),
+        })
+    }
+
+    /// When the name of this VMA is a file's path: that path, as an opaque key. Two VMAs with
+    /// the same key under one hold of the mmap lock have the same name.
+    pub(crate) fn path_key(&self) -> Option<NonNull<c_void>> {
+        // SAFETY: The VMA is valid under the mmap lock.
+        let path = unsafe { bindings::process_getinfo_vma_path(self.raw()) };
+        NonNull::new(path.cast_mut().cast())
+    }
+
+    /// The name /proc/PID/maps prints for this VMA, unescaped, without its NUL: rendered into
+    /// `scratch`, or a constant. `Err(ENAMETOOLONG)` if `scratch` is too small for it.
+    pub(crate) fn name(&self, scratch: &mut [u8]) -> Result<Option<VmaName<'a>>> {
+        let base = scratch.as_mut_ptr();
+        // SAFETY: The VMA is valid under the mmap lock; `scratch` is writable for its length.
+        let name = from_err_ptr(unsafe {
+            bindings::process_getinfo_vma_name(self.raw(), base, scratch.len()).cast_mut()
+        })?;
+        if name.is_null() {
+            return Ok(None);
+        }
+        let start = (name as usize).wrapping_sub(base as usize);
+        if start < scratch.len() {
+            // Rendered into `scratch`: described by position, so that the caller keeps the
+            // use of its buffer.
+            // SAFETY: A non-NULL return is a NUL-terminated string; this one is in `scratch`.
+            let len = unsafe { CStr::from_char_ptr(name) }.to_bytes().len();
+            Ok(Some(VmaName::Scratch { start, len }))
+        } else {
+            // SAFETY: A non-NULL return outside `scratch` is a constant NUL-terminated string,
+            // valid while the mmap lock is held (`'a`).
+            let bytes: &'a [u8] = unsafe { CStr::from_char_ptr(name) }.to_bytes();
+            Ok(Some(VmaName::Const(bytes)))
+        }
+    }
+}
