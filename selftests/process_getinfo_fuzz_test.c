@@ -21,7 +21,7 @@
 #include <sys/eventfd.h>
 
 #include "kselftest_harness.h"
-#include "pgi_util.h"
+#include "pgi_harness.h"
 
 /* About a minute under TCG with KASAN; stress runs ask for millions. */
 #define DEFAULT_CALLS		150000
@@ -79,8 +79,8 @@ struct mem {
 
 /* Processes and descriptors the ids are drawn from. */
 struct targets {
-	pid_t child;		/* blocked on a pipe, with CHILD_THREADS threads */
-	int child_cmd;
+	struct pgi_child kid;	/* blocked on a pipe, with CHILD_THREADS threads */
+	pid_t child;		/* its pid */
 	pid_t zombie;		/* exited, not reaped */
 	pid_t reaped;		/* exited and reaped: its pid names nothing */
 	int pidfd_child, pidfd_self, pidfd_zombie, pidfd_reaped;
@@ -98,12 +98,14 @@ FIXTURE(fuzz)
  * The setup of the blocked child (with CHILD_THREADS threads, started by
  * pgi_spawn_blocked()): a file mapping.
  */
-static void child_setup(void)
+static int child_setup(void *arg)
 {
 	int fd = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
 
+	(void)arg;
 	if (fd >= 0)
 		mmap(NULL, 4096, PROT_READ, MAP_PRIVATE, fd, 0);
+	return 0;
 }
 
 static int setup_mem(struct mem *m)
@@ -148,20 +150,24 @@ static int seal_ro(struct mem *m, const int *ids)
 
 FIXTURE_SETUP(fuzz)
 {
+	const struct pgi_blocked blocked = {
+		.setup = child_setup, .nr_threads = CHILD_THREADS,
+	};
 	struct process_info hdr;
 	struct targets *t = &self->t;
 	int ro_ids[RO_NR_IDS];
 	int p[2];
 
 	memset(t, 0, sizeof(*t));
+	t->kid = PGI_CHILD_NONE;
 	self->m.base = MAP_FAILED;
 	self->m.check = NULL;
 	PGI_PROBE_OR_SKIP(&hdr);
 	self->supported = hdr.supported_mask;
 	ASSERT_EQ(0, setup_mem(&self->m));
 
-	t->child = pgi_spawn_blocked(&t->child_cmd, child_setup, CHILD_THREADS);
-	ASSERT_GT(t->child, 0);
+	ASSERT_EQ(0, pgi_spawn_blocked(&t->kid, &blocked));
+	t->child = t->kid.pid;
 	t->zombie = fork();
 	ASSERT_GE(t->zombie, 0);
 	if (!t->zombie)
@@ -208,12 +214,7 @@ FIXTURE_TEARDOWN(fuzz)
 {
 	struct targets *t = &self->t;
 
-	if (t->child_cmd > 0)
-		close(t->child_cmd);
-	if (t->child > 0) {
-		kill(t->child, SIGKILL);
-		waitpid(t->child, NULL, 0);
-	}
+	pgi_child_kill(&t->kid);
 	if (t->zombie > 0)
 		waitpid(t->zombie, NULL, 0);
 	if (self->m.base != MAP_FAILED)

@@ -22,7 +22,7 @@
 #include <sched.h>
 
 #include "kselftest_harness.h"
-#include "pgi_util.h"
+#include "pgi_harness.h"
 
 #define MODULE_PATH		"/lib/process_getinfo.ko"
 #define MODULE_NAME		"process_getinfo"

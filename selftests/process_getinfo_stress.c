@@ -23,7 +23,7 @@
 #include <sys/stat.h>
 
 #include "kselftest_harness.h"
-#include "pgi_util.h"
+#include "pgi_harness.h"
 
 #define DEFAULT_SECS		20
 #define NR_CALLERS		4
