@@ -23,8 +23,19 @@
 #include "kselftest_harness.h"
 #include "pgi_harness.h"
 
-/* About a minute under TCG with KASAN; stress runs ask for millions. */
+/* About four minutes under TCG with KASAN; stress runs ask for millions. */
 #define DEFAULT_CALLS		150000
+/*
+ * The time limit of random_arguments: FIXED_SECS plus a second per
+ * CALLS_PER_SEC calls (a call took 1.5 ms under TCG with KASAN: 2 ms each
+ * leaves room), checked as the calls go.  The harness's timeout holds
+ * MAX_CALLS, more than make stress's 2,000,000.
+ */
+#define FIXED_SECS		300
+#define CALLS_PER_SEC		500
+#define MAX_CALLS		2500000ULL
+#define RANDOM_TIMEOUT		(FIXED_SECS + MAX_CALLS / CALLS_PER_SEC)
+#define BUDGET_EVERY		1024	/* calls between checks of the limit */
 #define ERRNO_MAX		256
 #define NR_MAX			PROCESS_GETINFO_NR_PROC_MAX
 #define HDR			PROCESS_INFO_SIZE_VER0
@@ -1095,10 +1106,11 @@ static unsigned long long fuzz_calls(void)
  * Random arguments, PGI_FUZZ_CALLS of them: each result is one the
  * contract allows for its arguments, with well-formed output.
  */
-TEST_F(fuzz, random_arguments)
+TEST_F_TIMEOUT(fuzz, random_arguments, RANDOM_TIMEOUT)
 {
 	const char *env_seed = getenv("PGI_FUZZ_SEED");
 	unsigned long long n = fuzz_calls(), seed, i, mask;
+	long long start_ms = pgi_now_ms();
 	struct timespec t0, t1;
 	struct stats *st;
 	char why[WHY_MAX], desc[512], hist[1024];
@@ -1113,10 +1125,18 @@ TEST_F(fuzz, random_arguments)
 	       (unsigned long long)time(NULL) ^ ((unsigned long long)getpid() << 32);
 	rng_state = seed ? seed : 1;
 	TH_LOG("seed %#llx (PGI_FUZZ_SEED), %llu calls (PGI_FUZZ_CALLS)", seed, n);
+	ASSERT_LE(n, MAX_CALLS) {
+		TH_LOG("at most %llu calls fit the %llu s timeout", MAX_CALLS,
+		       RANDOM_TIMEOUT);
+	}
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 
 	for (i = 0; i < n; i++) {
 		size_t dirty;
+
+		if (i % BUDGET_EVERY == 0)
+			pgi_assert_within(_metadata, start_ms,
+					  FIXED_SECS + n / CALLS_PER_SEC);
 
 		make_call(self, &c);
 		mask = allowed(self, &c);
@@ -1205,9 +1225,4 @@ TEST_F(fuzz, random_arguments)
 	free(st);
 }
 
-int main(int argc, char **argv)
-{
-	/* Emulated, a call takes well under a millisecond: 2 ms each is ample. */
-	_fuzz_random_arguments_object->timeout = 300 + fuzz_calls() / 500;
-	return test_harness_run(argc, argv);
-}
+TEST_HARNESS_MAIN

@@ -27,6 +27,16 @@
 #define MODULE_PATH		"/lib/process_getinfo.ko"
 #define MODULE_NAME		"process_getinfo"
 #define DEFAULT_LOOPS		20
+/*
+ * The time limit of load_unload_under_calls: FIXED_SECS plus ROUND_SECS a
+ * round (a round takes about 1.7 s under TCG with KASAN), checked round by
+ * round.  The harness's timeout holds MAX_LOOPS rounds, more than make
+ * stress's 200.
+ */
+#define FIXED_SECS		120
+#define ROUND_SECS		5
+#define MAX_LOOPS		250
+#define UNDER_CALLS_TIMEOUT	(FIXED_SECS + MAX_LOOPS * ROUND_SECS)
 #define NR_CALLERS		3
 #define ERRNO_MAX		256
 #define FAIL_MAX		512
@@ -412,7 +422,7 @@ TEST_F(lifecycle, load_time_parameters)
 	EXPECT_EQ(0, atoi(s));
 }
 
-TEST_F(lifecycle, load_unload_under_calls)
+TEST_F_TIMEOUT(lifecycle, load_unload_under_calls, UNDER_CALLS_TIMEOUT)
 {
 	unsigned long long tot[ERRNO_MAX] = { 0 }, calls = 0, ok = 0;
 	unsigned long long enosys = 0, refused = 0, held_off = 0;
@@ -423,6 +433,10 @@ TEST_F(lifecycle, load_unload_under_calls)
 	struct shared *sh;
 	char s[1024];
 
+	ASSERT_LE(nloops, MAX_LOOPS) {
+		TH_LOG("at most %d rounds fit the %d s timeout", MAX_LOOPS,
+		       UNDER_CALLS_TIMEOUT);
+	}
 	sh = calloc(1, sizeof(*sh));
 	ASSERT_NE(NULL, sh);
 	self->sh = sh;
@@ -447,6 +461,7 @@ TEST_F(lifecycle, load_unload_under_calls)
 					    caller_main, &sh->callers[i]));
 
 	for (round = 0; round < nloops && !sh->failed; round++) {
+		pgi_assert_within(_metadata, t0, FIXED_SECS + nloops * ROUND_SECS);
 		/* Unload: refused while calls hold the module; retried. */
 		t = pgi_now_ms();
 		for (;;) {
@@ -534,9 +549,4 @@ TEST_F(lifecycle, load_unload_under_calls)
 	EXPECT_EQ(0, ours);
 }
 
-int main(int argc, char **argv)
-{
-	/* Each round takes well under a few seconds, even under emulation. */
-	_lifecycle_load_unload_under_calls_object->timeout = 120 + loops() * 5;
-	return test_harness_run(argc, argv);
-}
+TEST_HARNESS_MAIN

@@ -26,6 +26,15 @@
 #include "pgi_harness.h"
 
 #define DEFAULT_SECS		20
+/*
+ * The time limit of all_threads_under_churn: the run's DURATION plus
+ * MARGIN_SECS (two settles, the calls-only phase, kmemleak), checked at
+ * the end.  The harness's timeout holds MAX_SECS, more than make stress's
+ * 600.
+ */
+#define MARGIN_SECS		300
+#define MAX_SECS		900
+#define UNDER_CHURN_TIMEOUT	(MAX_SECS + MARGIN_SECS)
 #define NR_CALLERS		4
 #define NR_CHURNERS		2
 #define CHURN_KIDS		3	/* live children per churner at most */
@@ -773,7 +782,7 @@ static int take_baseline(struct run *run, struct caller *solo)
  * thread/mmap churn: every call succeeds (E2BIG grows the buffer), every
  * result is well-formed and consistent, and no memory is leaked.
  */
-TEST_F_TIMEOUT(stress, all_threads_under_churn, 600)
+TEST_F_TIMEOUT(stress, all_threads_under_churn, UNDER_CHURN_TIMEOUT)
 {
 	struct slab_usage s0, s1, s2, s3;
 	struct caller solo = { .seed = 1 };
@@ -782,12 +791,16 @@ TEST_F_TIMEOUT(stress, all_threads_under_churn, 600)
 	unsigned long long calls = 0, ok = 0, records = 0, trunc = 0;
 	unsigned long long grown = 0, expl = 0, gone = 0, small = 0, alone;
 	bool root = geteuid() == 0, leakcheck;
-	long long t0, slack, progress;
+	long long start_ms = pgi_now_ms(), t0, slack, progress;
 	pthread_t self_churn;
 	struct run *run;
 	char *report;
 	int i, e, ours, total;
 
+	ASSERT_LE(stress_secs, MAX_SECS) {
+		TH_LOG("at most %d s fit the %d s timeout", MAX_SECS,
+		       UNDER_CHURN_TIMEOUT);
+	}
 	run = calloc(1, sizeof(*run));
 	ASSERT_NE(NULL, run);
 	pthread_mutex_init(&run->lock, NULL);
@@ -970,6 +983,7 @@ out:
 	free(run->base_start);
 	free(run->base_missed);
 	free(run);
+	pgi_assert_within(_metadata, start_ms, stress_secs + MARGIN_SECS);
 }
 
 int main(int argc, char **argv)
@@ -989,7 +1003,5 @@ int main(int argc, char **argv)
 	}
 	if (stress_secs < 1)
 		stress_secs = 1;
-	/* The run, two settles, the calls-only phase, kmemleak: with margin. */
-	_stress_all_threads_under_churn_object->timeout = stress_secs + 300;
 	return test_harness_run(argc, argv);
 }
