@@ -5,7 +5,8 @@
 # line (pgi.mode=check|stress|run). Every program's output is framed by
 #   PGI-BEGIN <name>  ...  PGI-END <name> rc=<rc>
 # so the host can count TAP results; the kernel log follows between
-# PGI-DMESG-BEGIN/END for the host's splat scan.
+# PGI-DMESG-BEGIN/END for the host's splat scan. <name> is the program's
+# (process_getinfo[_<what>]_test), with _<when> added where one runs twice.
 export PATH=/bin:/sbin
 mount -t proc proc /proc
 mount -t sysfs sys /sys
@@ -41,7 +42,7 @@ unload() {
 case $mode in
 check)
 	cd /tmp
-	run enosys_before_insmod /bin/enosys_test
+	run process_getinfo_enosys_test_before_insmod /bin/process_getinfo_enosys_test
 	load
 	# pgi.only=NAME[,NAME...] runs only those programs (a development aid;
 	# the host then reports the others as not run).
@@ -63,10 +64,10 @@ check)
 		run process_getinfo_leak_test /bin/process_getinfo_leak_test
 		run process_getinfo_fuzz_test /bin/process_getinfo_fuzz_test
 		run process_getinfo_lifecycle_test /bin/process_getinfo_lifecycle_test
-		run process_getinfo_stress /bin/process_getinfo_stress 20
+		run process_getinfo_stress_test /bin/process_getinfo_stress_test 20
 	fi
 	unload
-	run enosys_after_rmmod /bin/enosys_test
+	run process_getinfo_enosys_test_after_rmmod /bin/process_getinfo_enosys_test
 	;;
 stress)
 	# The long versions of the reliability tests (make stress): millions of
@@ -84,15 +85,15 @@ stress)
 	echo "stress: PGI_FUZZ_CALLS=$PGI_FUZZ_CALLS PGI_STRESS_SECS=$PGI_STRESS_SECS" \
 		"PGI_LIFECYCLE_LOOPS=$PGI_LIFECYCLE_LOOPS"
 	cd /tmp
-	run enosys_before_insmod /bin/enosys_test
+	run process_getinfo_enosys_test_before_insmod /bin/process_getinfo_enosys_test
 	load
 	run process_getinfo_leak_test /bin/process_getinfo_leak_test
 	run process_getinfo_fuzz_test /bin/process_getinfo_fuzz_test
-	run process_getinfo_stress /bin/process_getinfo_stress "$PGI_STRESS_SECS"
+	run process_getinfo_stress_test /bin/process_getinfo_stress_test "$PGI_STRESS_SECS"
 	run process_getinfo_lifecycle_test /bin/process_getinfo_lifecycle_test
 	run process_getinfo_leak_test_after /bin/process_getinfo_leak_test
 	unload
-	run enosys_after_rmmod /bin/enosys_test
+	run process_getinfo_enosys_test_after_rmmod /bin/process_getinfo_enosys_test
 	;;
 run)
 	load

@@ -28,16 +28,18 @@ BENIGN = [r"RCU lockdep checking is enabled", r"Lock dependency validator",
 
 # Every step guest-init.sh runs in each mode (check, stress), in order.
 EXPECTED = {
-    "check": ["enosys_before_insmod", "insmod", "process_getinfo_test",
-              "process_getinfo_facts_test", "process_getinfo_access_test",
-              "process_getinfo_bounds_test", "process_getinfo_errors_test",
-              "pgi_selftest", "process_getinfo_leak_test", "process_getinfo_fuzz_test",
-              "process_getinfo_lifecycle_test", "process_getinfo_stress", "rmmod",
-              "enosys_after_rmmod"],
-    "stress": ["enosys_before_insmod", "insmod", "process_getinfo_leak_test",
-               "process_getinfo_fuzz_test", "process_getinfo_stress",
-               "process_getinfo_lifecycle_test", "process_getinfo_leak_test_after",
-               "rmmod", "enosys_after_rmmod"],
+    "check": ["process_getinfo_enosys_test_before_insmod", "insmod",
+              "process_getinfo_test", "process_getinfo_facts_test",
+              "process_getinfo_access_test", "process_getinfo_bounds_test",
+              "process_getinfo_errors_test", "pgi_selftest",
+              "process_getinfo_leak_test", "process_getinfo_fuzz_test",
+              "process_getinfo_lifecycle_test", "process_getinfo_stress_test",
+              "rmmod", "process_getinfo_enosys_test_after_rmmod"],
+    "stress": ["process_getinfo_enosys_test_before_insmod", "insmod",
+               "process_getinfo_leak_test", "process_getinfo_fuzz_test",
+               "process_getinfo_stress_test", "process_getinfo_lifecycle_test",
+               "process_getinfo_leak_test_after", "rmmod",
+               "process_getinfo_enosys_test_after_rmmod"],
 }
 
 
