@@ -15,8 +15,9 @@ mkdir -p /tmp /dev/shm && mount -t tmpfs tmp /tmp && mount -t tmpfs shm /dev/shm
 echo 1 > /proc/sys/kernel/printk_ratelimit 2>/dev/null
 
 echo
+read -r cmdline < /proc/cmdline
 mode=check
-for w in $(cat /proc/cmdline); do
+for w in $cmdline; do
 	case $w in pgi.mode=*) mode=${w#pgi.mode=} ;; esac
 done
 
@@ -41,13 +42,13 @@ unload() {
 
 case $mode in
 check)
-	cd /tmp
+	cd /tmp || exit 1
 	run process_getinfo_enosys_test_before_insmod /bin/process_getinfo_enosys_test
 	load
 	# pgi.only=NAME[,NAME...] runs only those programs (a development aid;
 	# the host then reports the others as not run).
 	only=
-	for w in $(cat /proc/cmdline); do
+	for w in $cmdline; do
 		case $w in pgi.only=*) only=$(echo "${w#pgi.only=}" | tr , ' ') ;; esac
 	done
 	if [ -n "$only" ]; then
@@ -75,7 +76,7 @@ stress)
 	# with callers in flight. The counts can be overridden from the kernel
 	# command line (pgi.fuzz_calls= pgi.stress_secs= pgi.lifecycle_loops=).
 	export PGI_FUZZ_CALLS=2000000 PGI_STRESS_SECS=600 PGI_LIFECYCLE_LOOPS=200
-	for w in $(cat /proc/cmdline); do
+	for w in $cmdline; do
 		case $w in
 		pgi.fuzz_calls=*) PGI_FUZZ_CALLS=${w#*=} ;;
 		pgi.stress_secs=*) PGI_STRESS_SECS=${w#*=} ;;
@@ -84,7 +85,7 @@ stress)
 	done
 	echo "stress: PGI_FUZZ_CALLS=$PGI_FUZZ_CALLS PGI_STRESS_SECS=$PGI_STRESS_SECS" \
 		"PGI_LIFECYCLE_LOOPS=$PGI_LIFECYCLE_LOOPS"
-	cd /tmp
+	cd /tmp || exit 1
 	run process_getinfo_enosys_test_before_insmod /bin/process_getinfo_enosys_test
 	load
 	run process_getinfo_leak_test /bin/process_getinfo_leak_test

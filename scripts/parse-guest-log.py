@@ -4,8 +4,8 @@
 
 Reads the serial log of a guest run (see guest-init.sh): the TAP lines of
 each program framed by PGI-BEGIN/PGI-END, the exit status of each step, and
-the kernel log. Prints a report on stderr and, on stdout, shell statements
-that add to the caller's pass/fail/skip counters.
+the kernel log. Prints a report on stderr and, on stdout, one line of three
+numbers for the caller's counters: "PASSED FAILED SKIPPED".
 
 A step with a non-zero exit status that printed no failing TAP line counts
 as one failure; so does every splat in the kernel log.
@@ -107,7 +107,7 @@ def main():
         passed += 1
         print("PASS: guest kernel log has no BUG/WARNING/KASAN/UBSAN/lockdep report",
               file=sys.stderr)
-    print(f"pass=$((pass + {passed})); fail=$((fail + {failed})); skip=$((skip + {skipped}))")
+    print(passed, failed, skipped)
 
 
 if __name__ == "__main__":

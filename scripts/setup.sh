@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
+# shellcheck source-path=SCRIPTDIR
 #
 # Idempotent host setup for process_getinfo: Debian packages, the Linux 7.3
 # source and the rust-src matching the pinned rustc (both extracted into the
@@ -110,8 +111,9 @@ src_v=$(sed -n 's/^version = "\(.*\)"/\1/p' "$RUST_LIB_SRC/core/Cargo.toml" 2>/d
 [ "$src_v" = "$rustc_v" ] || die "rust-src is $src_v but rustc is $rustc_v"
 clang_v=$("$LIBCLANG_PATH/../bin/clang" --version 2>/dev/null |
 	sed -n 's/.*clang version \([0-9]*\)\..*/\1/p' | head -n1)
-[ -n "$clang_v" ] && [ "$clang_v" -ge 17 ] ||
+if ! { [ -n "$clang_v" ] && [ "$clang_v" -ge 17 ]; }; then
 	die "libclang >= 17 needed at $LIBCLANG_PATH (found '${clang_v:-none}')"
+fi
 bg_v=$("$BINDGEN" --version 2>/dev/null | awk '{print $2}')
 printf '%s\n0.71.1\n' "$bg_v" | sort -V -C -r 2>/dev/null ||
 	die "bindgen >= 0.71.1 needed (found '${bg_v:-none}')"
