@@ -48,6 +48,15 @@ else
 	cat "$out/syzkaller-lint.log"; ko "syzkaller description lint"
 fi
 
+# 3c. Host: shellcheck finds nothing in the shell scripts (the guests' /init
+#     included), following what they source.
+if (cd "$top" && shellcheck -x scripts/*.sh bench/*.sh tools/*.sh .ci/run) \
+	> "$out/shellcheck.log" 2>&1; then
+	ok "shellcheck: scripts, bench, tools, .ci"
+else
+	cat "$out/shellcheck.log"; ko "shellcheck: scripts, bench, tools, .ci"
+fi
+
 # 4. Guest: the debug kernel, the module, the selftests.
 guest_tests check "${PGI_GUEST_TIMEOUT:-1200}"
 summary

@@ -19,7 +19,7 @@ log() { echo "setup: $*" >&2; }
 
 PKGS=(flex bison bc make gcc libelf-dev libssl-dev cpio kmod busybox-static
       qemu-system-x86 xz-utils clang-19 lld-19 llvm-19 libclang-19-dev
-      libclang1-19 groff-base man-db file python3 ca-certificates)
+      libclang1-19 groff-base man-db file python3 ca-certificates shellcheck)
 
 SUDO=
 [ "$(id -u)" = 0 ] || SUDO=sudo
@@ -122,5 +122,6 @@ command -v qemu-system-x86_64 >/dev/null || die "qemu-system-x86_64 missing"
 clippy-driver --version >/dev/null 2>&1 || die "clippy-driver missing for rustc $RUST_VERSION"
 rustfmt --version >/dev/null 2>&1 || die "rustfmt missing for rustc $RUST_VERSION"
 [ -x /bin/busybox ] || die "busybox-static missing"
+command -v shellcheck >/dev/null || die "shellcheck missing"
 
 log "ok: rustc $rustc_v, rust-src $src_v, clang $clang_v, bindgen $bg_v, linux-source $KSRC_DEB_VERSION"
