@@ -13,6 +13,6 @@ set -uo pipefail
 . "$(dirname "$0")/test-lib.sh" stress
 start=$(date +%s)
 guest_tests stress "${PGI_GUEST_TIMEOUT:-4500}"
-grep -E '^# process_getinfo_[a-z_]+\.c:[0-9]+:' "$out/guest.log"
+grep -E '^# (process_getinfo_[a-z_]+\.c|pgi_harness\.h):[0-9]+:' "$out/guest.log"
 echo "stress run: $(( $(date +%s) - start )) s"
 summary

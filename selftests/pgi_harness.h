@@ -94,6 +94,33 @@ static inline void pgi_map_count_raise(struct __test_metadata *_metadata,
 	}
 }
 
+/**
+ * pgi_kmemleak_log - log a kmemleak report, object by object
+ * @_metadata: the test's metadata, for TH_LOG()
+ * @report: the report (split up in place), or NULL
+ * @unresolved: as for pgi_kmemleak_next()
+ * @total: set to the number of objects reported
+ *
+ * Return: how many of them are ours (pgi_kmemleak_next()).
+ */
+static inline int pgi_kmemleak_log(struct __test_metadata *_metadata,
+				   char *report, bool unresolved, int *total)
+{
+	char *obj, *line, *save;
+	int ours = 0;
+	bool mine;
+
+	*total = 0;
+	while ((obj = pgi_kmemleak_next(&report, unresolved, &mine))) {
+		(*total)++;
+		ours += mine;
+		for (line = strtok_r(obj, "\n", &save); line;
+		     line = strtok_r(NULL, "\n", &save))
+			TH_LOG("leak report%s: %s", mine ? " (ours)" : "", line);
+	}
+	return ours;
+}
+
 /*
  * pgi_assert_within - fail the test once @budget_s seconds have passed
  * since @t0_ms (a pgi_now_ms()): the time limit of a test whose length is

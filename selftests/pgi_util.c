@@ -537,6 +537,33 @@ int pgi_cmp_int(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
+void pgi_failure_init(struct pgi_failure *f, int *stop)
+{
+	pthread_mutex_init(&f->lock, NULL);
+	f->failed = 0;
+	f->why[0] = '\0';
+	f->stop = stop;
+}
+
+/*
+ * pgi_fail_first - record a thread's failure in @f unless one is recorded
+ * already, then set @f's stop flag to end every thread's loop
+ */
+void pgi_fail_first(struct pgi_failure *f, const char *fmt, ...)
+{
+	va_list ap;
+
+	pthread_mutex_lock(&f->lock);
+	if (!f->failed) {
+		va_start(ap, fmt);
+		vsnprintf(f->why, sizeof(f->why), fmt, ap);
+		va_end(ap);
+		f->failed = 1;
+	}
+	pthread_mutex_unlock(&f->lock);
+	__atomic_store_n(f->stop, 1, __ATOMIC_SEQ_CST);
+}
+
 /* ---- child processes ---- */
 
 /*

@@ -56,6 +56,10 @@
 #define PR_SET_VMA_ANON_NAME	0
 #endif
 
+#ifndef __printf
+#define __printf(a, b)		__attribute__((format(printf, a, b)))
+#endif
+
 /* Every fact bit this version of the uapi header knows. */
 #define PGI_KNOWN_MASK		((PROCESS_INFO_MEMORY_MAP << 1) - 1)
 
@@ -82,6 +86,9 @@
 /* The longest reason a child sends its parent (pgi_child_fail()). */
 #define PGI_CHILD_MSG_MAX	512
 
+/* The longest reason of a struct pgi_failure. */
+#define PGI_FAILURE_MAX		512
+
 static inline long sys_process_getinfo(int nr_proc, const int *proc,
 				       int flags, unsigned long mask,
 				       void *buf, size_t *sz)
@@ -98,8 +105,7 @@ static inline int pgi_pidfd_open(pid_t pid)
 
 /* ---- the output buffer ---- */
 
-int pgi_fail(char *why, size_t whylen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+__printf(3, 4) int pgi_fail(char *why, size_t whylen, const char *fmt, ...);
 int pgi_check_buffer(const void *buf, size_t used, char *why, size_t whylen);
 void *pgi_getinfo_alloc(int nr_proc, const int *proc, int flags,
 			unsigned long mask, size_t *used);
@@ -132,6 +138,23 @@ static inline const char *pgi_rec_comm(const void *buf,
 	return (const char *)buf + rec->comm_offset;
 }
 
+/* pgi_first_vma, pgi_next_vma - walk the VMA chain of a checked record. */
+static inline const struct procrec_vma *pgi_first_vma(const void *buf,
+						      const struct procrec *rec)
+{
+	if (!rec->first_vma_offset)
+		return NULL;
+	return (const void *)((const char *)buf + rec->first_vma_offset);
+}
+
+static inline const struct procrec_vma *pgi_next_vma(const void *buf,
+						     const struct procrec_vma *vma)
+{
+	if (!vma->next_procrec_vma_offset)
+		return NULL;
+	return (const void *)((const char *)buf + vma->next_procrec_vma_offset);
+}
+
 /* ---- files, procfs ---- */
 
 int pgi_write_str(const char *path, const char *s);
@@ -155,6 +178,23 @@ const char *pgi_errname(int err);
 size_t pgi_errno_hist(char *s, size_t len, const unsigned long long *err,
 		      int nr, const char *zero);
 int pgi_cmp_int(const void *a, const void *b);
+
+/**
+ * struct pgi_failure - the first of the failures that threads report
+ * @lock: taken to set @failed and @why
+ * @failed: set once, by the first pgi_fail_first() (read without @lock)
+ * @why: its reason
+ * @stop: set (atomically) by every pgi_fail_first(): the threads' loops end
+ */
+struct pgi_failure {
+	pthread_mutex_t lock;
+	int failed;
+	char why[PGI_FAILURE_MAX];
+	int *stop;
+};
+
+void pgi_failure_init(struct pgi_failure *f, int *stop);
+__printf(2, 3) void pgi_fail_first(struct pgi_failure *f, const char *fmt, ...);
 
 /* ---- child processes ---- */
 
@@ -194,8 +234,7 @@ void pgi_child_kill(struct pgi_child *c);
 void pgi_child_ready(int ack);
 bool pgi_child_command(int cmd, char *c);
 int pgi_child_block(int cmd);
-int pgi_child_fail(int ack, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+__printf(2, 3) int pgi_child_fail(int ack, const char *fmt, ...);
 void *pgi_pause_thread(void *arg);
 int pgi_start_threads(int nr, size_t stack_size);
 

@@ -565,7 +565,7 @@ TEST_F(bounds, long_names_as_maps_prints_them)
 	rec = pgi_first_rec(buf);
 	ASSERT_NE(NULL, rec);
 	ASSERT_EQ((unsigned int)n, rec->nr_vmas);
-	v = rec->first_vma_offset ? (const void *)((const char *)buf + rec->first_vma_offset) : NULL;
+	v = pgi_first_vma(buf, rec);
 	for (i = 0; i < n && v; i++) {
 		const char *got = v->backing_file_name_offset ?
 				  (const char *)buf + v->backing_file_name_offset : "";
@@ -575,8 +575,7 @@ TEST_F(bounds, long_names_as_maps_prints_them)
 		for (j = 0; j < NR_LONG; j++)
 			if (strlen(got) == lf.len[j] + (lf.unlink_after_map[j] ? 10 : 0))
 				found++;
-		v = v->next_procrec_vma_offset ?
-		    (const void *)((const char *)buf + v->next_procrec_vma_offset) : NULL;
+		v = pgi_next_vma(buf, v);
 	}
 	EXPECT_EQ(n, i);
 	/* Each long file is found once (the unlinked one with " (deleted)"). */

@@ -552,22 +552,6 @@ static const struct procrec *query_pid(struct __test_metadata *_metadata,
 	return rec;
 }
 
-static const struct procrec_vma *first_vma(const void *buf,
-					   const struct procrec *rec)
-{
-	if (!rec->first_vma_offset)
-		return NULL;
-	return (const void *)((const char *)buf + rec->first_vma_offset);
-}
-
-static const struct procrec_vma *next_vma(const void *buf,
-					  const struct procrec_vma *vma)
-{
-	if (!vma->next_procrec_vma_offset)
-		return NULL;
-	return (const void *)((const char *)buf + vma->next_procrec_vma_offset);
-}
-
 static const char *vma_name(const void *buf, const struct procrec_vma *vma)
 {
 	if (!vma->backing_file_name_offset)
@@ -580,12 +564,12 @@ static void check_vmas(struct __test_metadata *_metadata, const void *buf,
 		       const struct procrec *rec,
 		       const struct maps_line *lines, size_t nr)
 {
-	const struct procrec_vma *vma = first_vma(buf, rec);
+	const struct procrec_vma *vma = pgi_first_vma(buf, rec);
 	char got[PATH_MAX + 128], want[PATH_MAX + 128];
 	size_t i, differ = 0;
 
 	ASSERT_EQ(nr, (size_t)rec->nr_vmas);
-	for (i = 0; i < nr; i++, vma = next_vma(buf, vma)) {
+	for (i = 0; i < nr; i++, vma = pgi_next_vma(buf, vma)) {
 		const struct maps_line *l = &lines[i];
 		const char *name;
 
@@ -994,7 +978,8 @@ TEST_F_TIMEOUT(facts, memory_map, 120)
 	/* Identical names within the record are stored once. */
 	vmas = calloc(nr, sizeof(*vmas));
 	ASSERT_NE(NULL, vmas);
-	for (i = 0, vma = first_vma(buf, rec); i < nr; i++, vma = next_vma(buf, vma))
+	for (i = 0, vma = pgi_first_vma(buf, rec); i < nr;
+	     i++, vma = pgi_next_vma(buf, vma))
 		vmas[i] = vma;
 	for (i = 0; i < nr; i++) {
 		const char *name = vma_name(buf, vmas[i]);

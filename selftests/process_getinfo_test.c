@@ -187,27 +187,17 @@ TEST_F(process_getinfo, all_ids_comm)
 	ASSERT_LE(try, ALL_TRIES);
 }
 
-/* The setup of forked_child's blocked child: its name. */
-static int name_child(void *arg)
+/*
+ * Names @pid alone with the mask @want, into a BUF_SIZE buffer: a checked
+ * buffer of one record, *@recp (the buffer is the caller's to free).
+ */
+static void *one_record(struct __test_metadata *_metadata, pid_t pid,
+			__u64 want, const struct procrec **recp)
 {
-	return prctl(PR_SET_NAME, arg, 0, 0, 0);
-}
-
-/* A named child's record has its ids, its parent and its comm. */
-TEST_F(process_getinfo, forked_child)
-{
-	const __u64 want = PROCESS_INFO_IDS | PROCESS_INFO_COMM;
-	const struct pgi_blocked named = { .setup = name_child, .arg = "pgi-child" };
-	char comm[PGI_COMM_MAX], why[256];
 	const struct process_info *hdr;
-	const struct procrec *rec;
 	size_t sz = BUF_SIZE;
-	pid_t pid;
-	int status;
+	char why[256];
 	void *buf;
-
-	ASSERT_EQ(0, pgi_spawn_blocked(&self->child, &named));
-	pid = self->child.pid;
 
 	buf = calloc(1, BUF_SIZE);
 	ASSERT_NE(NULL, buf);
@@ -219,8 +209,32 @@ TEST_F(process_getinfo, forked_child)
 	}
 	hdr = buf;
 	ASSERT_EQ(1U, hdr->nr_procrecs);
-	rec = pgi_first_rec(buf);
-	ASSERT_NE(NULL, rec);
+	*recp = pgi_first_rec(buf);
+	ASSERT_NE(NULL, *recp);
+	return buf;
+}
+
+/* The setup of forked_child's blocked child: its name. */
+static int name_child(void *arg)
+{
+	return prctl(PR_SET_NAME, arg, 0, 0, 0);
+}
+
+/* A named child's record has its ids, its parent and its comm. */
+TEST_F(process_getinfo, forked_child)
+{
+	const __u64 want = PROCESS_INFO_IDS | PROCESS_INFO_COMM;
+	const struct pgi_blocked named = { .setup = name_child, .arg = "pgi-child" };
+	char comm[PGI_COMM_MAX];
+	const struct procrec *rec;
+	pid_t pid;
+	int status;
+	void *buf;
+
+	ASSERT_EQ(0, pgi_spawn_blocked(&self->child, &named));
+	pid = self->child.pid;
+
+	buf = one_record(_metadata, pid, want, &rec);
 	ASSERT_EQ(want, rec->mask);
 	ASSERT_EQ(0U, rec->status);
 	ASSERT_EQ(0, rec->input_index);
@@ -380,10 +394,8 @@ TEST_F(process_getinfo, explicit_order)
 TEST_F(process_getinfo, gone_pid)
 {
 	const __u64 want = PROCESS_INFO_IDS | PROCESS_INFO_COMM;
-	const struct process_info *hdr;
 	const struct procrec *rec;
-	size_t sz = BUF_SIZE;
-	char why[256];
+	size_t sz;
 	void *buf;
 	long ret;
 	int pid;
@@ -397,18 +409,7 @@ TEST_F(process_getinfo, gone_pid)
 	ASSERT_EQ(pid, waitpid(pid, NULL, 0));
 	self->child.pid = 0;
 
-	buf = calloc(1, BUF_SIZE);
-	ASSERT_NE(NULL, buf);
-	ASSERT_EQ(0, sys_process_getinfo(1, &pid, 0, want, buf, &sz)) {
-		TH_LOG("process_getinfo: %s", strerror(errno));
-	}
-	ASSERT_EQ(0, pgi_check_buffer(buf, sz, why, sizeof(why))) {
-		TH_LOG("%s", why);
-	}
-	hdr = buf;
-	ASSERT_EQ(1U, hdr->nr_procrecs);
-	rec = pgi_first_rec(buf);
-	ASSERT_NE(NULL, rec);
+	buf = one_record(_metadata, pid, want, &rec);
 	ASSERT_EQ(PROCREC_GONE, rec->status);
 	ASSERT_EQ(0, rec->input_index);
 	ASSERT_EQ(pid, rec->tid);
