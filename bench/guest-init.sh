@@ -12,6 +12,7 @@ mount -t proc proc /proc
 mount -t sysfs sys /sys
 mount -t devtmpfs dev /dev 2>/dev/null
 mkdir -p /tmp /dev/shm && mount -t tmpfs tmp /tmp && mount -t tmpfs shm /dev/shm
+# shellcheck source=/dev/null # written by bench/run.sh
 . /etc/bench.conf
 
 # Room for the populations: 50k processes and a 100k-VMA process.
@@ -28,7 +29,7 @@ step() { # name cmd...
 
 echo
 insmod /lib/process_getinfo.ko || echo "PGI-BENCH-ERROR insmod failed"
-cd /tmp
+cd /tmp || exit 1
 hz=$(pgibench calibrate)
 echo "PGI-BENCH-TSC-HZ $hz"
 echo "PGI-BENCH-START $(cat /proc/uptime)"

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
+# shellcheck source-path=SCRIPTDIR
 #
 # build-kernel.sh VARIANT: build the patched Linux 7.3 kernel (VARIANT is
 # "debug" or "release") unless the cache already holds it, and print the
@@ -61,7 +62,7 @@ for p in "$top"/patches/[0-9][0-9][0-9][0-9]-*.patch; do
 	patch -d "$out/src" -p1 --batch --forward --quiet < "$p"
 done
 
-mk() { make -C "$out/src" O="$out/build" $llvm "$@"; }
+mk() { make -C "$out/src" O="$out/build" ${llvm:+"$llvm"} "$@"; }
 log "configuring (tinyconfig + base.config + $variant.config)"
 mk -s tinyconfig >&2
 "$out/src/scripts/kconfig/merge_config.sh" -m -O "$out/build" "$out/build/.config" \
@@ -88,5 +89,7 @@ mk -s -j"$(( $(nproc) + 1 ))" >&2
 log "built in $(( $(date +%s) - start )) s"
 touch "$out/.done"
 # Keep the two newest builds of this variant; older inputs are stale.
-ls -dt "$PGI_CACHE/kernels/$variant"-*/ 2>/dev/null | tail -n +3 | xargs -r rm -rf
+find "$PGI_CACHE/kernels" -mindepth 1 -maxdepth 1 -type d -name "$variant-*" \
+	-printf '%T@ %p\n' | sort -rn | tail -n +3 | cut -d' ' -f2- |
+	while IFS= read -r old; do rm -rf "$old"; done
 echo "$out"

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
+# shellcheck source-path=SCRIPTDIR
 #
 # build-module.sh KERNEL_DIR OUT_DIR [extra make args]: build the Rust module
 # against a kernel from build-kernel.sh, with the same compiler, into OUT_DIR
@@ -13,5 +14,5 @@ shift 2
 llvm=
 grep -q '^CONFIG_CC_IS_CLANG=y' "$kdir/build/.config" && llvm="LLVM=$LLVM_SUFFIX"
 mkdir -p "$out"
-make -s -C "$kdir/src" O="$kdir/build" M="$top" MO="$out" $llvm "$@" >&2
+make -s -C "$kdir/src" O="$kdir/build" M="$top" MO="$out" ${llvm:+"$llvm"} "$@" >&2
 echo "$out/process_getinfo.ko"

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
+# shellcheck source-path=SCRIPTDIR
 #
 # check.sh: every test. Host tests first, then the guest tests on the debug
 # kernel (KASAN, lockdep, ...). Ends with the line `N passed, N failed` and
@@ -7,14 +8,7 @@
 # WARNING, Oops, KASAN, UBSAN, lockdep, RCU, hung task) counts as a failed
 # test even when every program passed.
 set -uo pipefail
-here=$(cd "$(dirname "$0")" && pwd)
-top=$(dirname "$here")
-. "$here/env.sh"
-out=$top/build/check
-mkdir -p "$out"
-. "$here/test-lib.sh"
-
-"$here/setup.sh" || { ko "setup"; summary; }
+. "$(dirname "$0")/test-lib.sh" check
 
 # 1. Host: the module's pure logic (src/rules.rs, src/uapi.rs).
 if rustc --edition 2021 --test "$top/tests/host/rules.rs" -o "$out/rules-test" 2> "$out/rules-build.log"; then
@@ -52,6 +46,15 @@ if python3 "$top/syzkaller/lint.py" "$top/syzkaller/process_getinfo.txt" \
 	ok "syzkaller description lint"
 else
 	cat "$out/syzkaller-lint.log"; ko "syzkaller description lint"
+fi
+
+# 3c. Host: shellcheck finds nothing in the shell scripts (the guests' /init
+#     included), following what they source.
+if (cd "$top" && shellcheck -x scripts/*.sh bench/*.sh tools/*.sh .ci/run) \
+	> "$out/shellcheck.log" 2>&1; then
+	ok "shellcheck: scripts, bench, tools, .ci"
+else
+	cat "$out/shellcheck.log"; ko "shellcheck: scripts, bench, tools, .ci"
 fi
 
 # 4. Guest: the debug kernel, the module, the selftests.

@@ -1,6 +1,9 @@
+# shellcheck shell=bash
 # SPDX-License-Identifier: GPL-2.0
 # Shared settings for the build scripts (sourced, not executed).
 # Every pinned version lives here; cache keys are derived from these inputs.
+# The scripts that source this file read the variables it does not export:
+# shellcheck disable=SC2034
 
 : "${PGI_CACHE:=${XDG_CACHE_HOME:-$HOME/.cache}/process-getinfo}"
 export PGI_CACHE

@@ -5,7 +5,8 @@
 # line (pgi.mode=check|stress|run). Every program's output is framed by
 #   PGI-BEGIN <name>  ...  PGI-END <name> rc=<rc>
 # so the host can count TAP results; the kernel log follows between
-# PGI-DMESG-BEGIN/END for the host's splat scan.
+# PGI-DMESG-BEGIN/END for the host's splat scan. <name> is the program's
+# (process_getinfo[_<what>]_test), with _<when> added where one runs twice.
 export PATH=/bin:/sbin
 mount -t proc proc /proc
 mount -t sysfs sys /sys
@@ -14,8 +15,9 @@ mkdir -p /tmp /dev/shm && mount -t tmpfs tmp /tmp && mount -t tmpfs shm /dev/shm
 echo 1 > /proc/sys/kernel/printk_ratelimit 2>/dev/null
 
 echo
+read -r cmdline < /proc/cmdline
 mode=check
-for w in $(cat /proc/cmdline); do
+for w in $cmdline; do
 	case $w in pgi.mode=*) mode=${w#pgi.mode=} ;; esac
 done
 
@@ -40,13 +42,13 @@ unload() {
 
 case $mode in
 check)
-	cd /tmp
-	run enosys_before_insmod /bin/enosys_test
+	cd /tmp || exit 1
+	run process_getinfo_enosys_test_before_insmod /bin/process_getinfo_enosys_test
 	load
 	# pgi.only=NAME[,NAME...] runs only those programs (a development aid;
 	# the host then reports the others as not run).
 	only=
-	for w in $(cat /proc/cmdline); do
+	for w in $cmdline; do
 		case $w in pgi.only=*) only=$(echo "${w#pgi.only=}" | tr , ' ') ;; esac
 	done
 	if [ -n "$only" ]; then
@@ -64,10 +66,10 @@ check)
 		run process_getinfo_leak_test /bin/process_getinfo_leak_test
 		run process_getinfo_fuzz_test /bin/process_getinfo_fuzz_test
 		run process_getinfo_lifecycle_test /bin/process_getinfo_lifecycle_test
-		run process_getinfo_stress /bin/process_getinfo_stress 20
+		run process_getinfo_stress_test /bin/process_getinfo_stress_test 20
 	fi
 	unload
-	run enosys_after_rmmod /bin/enosys_test
+	run process_getinfo_enosys_test_after_rmmod /bin/process_getinfo_enosys_test
 	;;
 stress)
 	# The long versions of the reliability tests (make stress): millions of
@@ -75,7 +77,7 @@ stress)
 	# with callers in flight. The counts can be overridden from the kernel
 	# command line (pgi.fuzz_calls= pgi.stress_secs= pgi.lifecycle_loops=).
 	export PGI_FUZZ_CALLS=2000000 PGI_STRESS_SECS=600 PGI_LIFECYCLE_LOOPS=200
-	for w in $(cat /proc/cmdline); do
+	for w in $cmdline; do
 		case $w in
 		pgi.fuzz_calls=*) PGI_FUZZ_CALLS=${w#*=} ;;
 		pgi.stress_secs=*) PGI_STRESS_SECS=${w#*=} ;;
@@ -84,16 +86,16 @@ stress)
 	done
 	echo "stress: PGI_FUZZ_CALLS=$PGI_FUZZ_CALLS PGI_STRESS_SECS=$PGI_STRESS_SECS" \
 		"PGI_LIFECYCLE_LOOPS=$PGI_LIFECYCLE_LOOPS"
-	cd /tmp
-	run enosys_before_insmod /bin/enosys_test
+	cd /tmp || exit 1
+	run process_getinfo_enosys_test_before_insmod /bin/process_getinfo_enosys_test
 	load
 	run process_getinfo_leak_test /bin/process_getinfo_leak_test
 	run process_getinfo_fuzz_test /bin/process_getinfo_fuzz_test
-	run process_getinfo_stress /bin/process_getinfo_stress "$PGI_STRESS_SECS"
+	run process_getinfo_stress_test /bin/process_getinfo_stress_test "$PGI_STRESS_SECS"
 	run process_getinfo_lifecycle_test /bin/process_getinfo_lifecycle_test
 	run process_getinfo_leak_test_after /bin/process_getinfo_leak_test
 	unload
-	run enosys_after_rmmod /bin/enosys_test
+	run process_getinfo_enosys_test_after_rmmod /bin/process_getinfo_enosys_test
 	;;
 run)
 	load

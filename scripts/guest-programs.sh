@@ -3,14 +3,26 @@
 #
 # guest-programs.sh KERNEL_DIR OUT_DIR: build the static programs the guest
 # runs (selftests, examples) into OUT_DIR and list them.
+#
+# selftests/ is laid out as a kernel tree's tools/testing/selftests/
+# process_getinfo/, and its Makefile includes ../lib.mk. Here that file is
+# not beside it: make looks for it in the -I directories too, as DIR/../lib.mk,
+# so DIR is KERNEL_DIR's selftests/kselftest/ and the kernel's own lib.mk
+# builds them (with its kselftest_harness.h). The uapi header is this
+# repository's (the patch series carries the same file); USERCFLAGS and
+# USERLDFLAGS are lib.mk's knobs for -Werror and a static link; V=1 with -s
+# keeps lib.mk's per-program "CC" lines out, as -s keeps the commands out.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 kdir=$1 out=$2
+ksft=$kdir/src/tools/testing/selftests
+progs=(process_getinfo_enosys_test process_getinfo_test process_getinfo_facts_test
+	process_getinfo_scanner_test process_getinfo_access_test process_getinfo_bounds_test
+	process_getinfo_errors_test
+	process_getinfo_leak_test process_getinfo_fuzz_test process_getinfo_lifecycle_test
+	process_getinfo_stress_test)
 mkdir -p "$out"
-make -s -C "$top/selftests" KSFT_DIR="$kdir/src/tools/testing/selftests" OUT="$out" >&2
+make -s V=1 -C "$top/selftests" -I "$ksft/kselftest" OUTPUT="$out" \
+	KHDR_INCLUDES="-isystem $top/uapi" USERCFLAGS=-Werror USERLDFLAGS=-static >&2
 make -s -C "$top/examples" OUT="$out" >&2
-ls "$out"/enosys_test "$out"/process_getinfo_test "$out"/process_getinfo_facts_test \
-	"$out"/process_getinfo_scanner_test \
-	"$out"/process_getinfo_access_test "$out"/process_getinfo_bounds_test "$out"/process_getinfo_errors_test \
-	"$out"/process_getinfo_leak_test "$out"/process_getinfo_fuzz_test \
-	"$out"/process_getinfo_lifecycle_test "$out"/process_getinfo_stress "$out"/ps
+ls "${progs[@]/#/$out/}" "$out/ps"

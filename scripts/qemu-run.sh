@@ -8,10 +8,10 @@
 # panic, crash).
 set -uo pipefail
 kernel=$1 initrd=$2 mode=$3 log=$4 limit=${5:-900}
-accel="-accel tcg"
-[ "${PGI_KVM:-0}" = 1 ] && accel="-accel kvm -cpu host"
+accel=(-accel tcg)
+[ "${PGI_KVM:-0}" = 1 ] && accel=(-accel kvm -cpu host)
 mem=${PGI_GUEST_MEM:-2048}
-timeout --foreground -k 10 "$limit" qemu-system-x86_64 $accel -m "$mem" -smp 2 \
+timeout --foreground -k 10 "$limit" qemu-system-x86_64 "${accel[@]}" -m "$mem" -smp 2 \
 	-kernel "$kernel" -initrd "$initrd" \
 	-append "console=ttyS0 panic=-1 oops=panic quiet pgi.mode=$mode ${PGI_APPEND:-}" \
 	-nographic -no-reboot -monitor none -serial stdio < /dev/null 2>&1 |

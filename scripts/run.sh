@@ -12,10 +12,11 @@ mkdir -p "$out"
 "$here/setup.sh"
 kdir=$("$here/build-kernel.sh" release)
 ko=$("$here/build-module.sh" "$kdir" "$out/module")
-progs=$("$here/guest-programs.sh" "$kdir" "$out/bin")
+list=$("$here/guest-programs.sh" "$kdir" "$out/bin")
+mapfile -t progs <<< "$list"
 "$top/tools/build-static.sh" "$out/bin" >&2
-progs="$progs $out/bin/pgi"
-"$here/mkinitramfs.sh" "$out/initramfs.cpio.gz" "$ko" $progs
+progs+=("$out/bin/pgi")
+"$here/mkinitramfs.sh" "$out/initramfs.cpio.gz" "$ko" "${progs[@]}"
 echo "booting the release kernel under QEMU (TCG)..."
 rc=0
 "$here/qemu-run.sh" "$kdir/build/arch/x86/boot/bzImage" "$out/initramfs.cpio.gz" run \

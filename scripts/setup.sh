@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
+# shellcheck source-path=SCRIPTDIR
 #
 # Idempotent host setup for process_getinfo: Debian packages, the Linux 7.3
 # source and the rust-src matching the pinned rustc (both extracted into the
@@ -18,7 +19,7 @@ log() { echo "setup: $*" >&2; }
 
 PKGS=(flex bison bc make gcc libelf-dev libssl-dev cpio kmod busybox-static
       qemu-system-x86 xz-utils clang-19 lld-19 llvm-19 libclang-19-dev
-      libclang1-19 groff-base man-db file python3 ca-certificates)
+      libclang1-19 groff-base man-db file python3 ca-certificates shellcheck)
 
 SUDO=
 [ "$(id -u)" = 0 ] || SUDO=sudo
@@ -110,8 +111,9 @@ src_v=$(sed -n 's/^version = "\(.*\)"/\1/p' "$RUST_LIB_SRC/core/Cargo.toml" 2>/d
 [ "$src_v" = "$rustc_v" ] || die "rust-src is $src_v but rustc is $rustc_v"
 clang_v=$("$LIBCLANG_PATH/../bin/clang" --version 2>/dev/null |
 	sed -n 's/.*clang version \([0-9]*\)\..*/\1/p' | head -n1)
-[ -n "$clang_v" ] && [ "$clang_v" -ge 17 ] ||
+if ! { [ -n "$clang_v" ] && [ "$clang_v" -ge 17 ]; }; then
 	die "libclang >= 17 needed at $LIBCLANG_PATH (found '${clang_v:-none}')"
+fi
 bg_v=$("$BINDGEN" --version 2>/dev/null | awk '{print $2}')
 printf '%s\n0.71.1\n' "$bg_v" | sort -V -C -r 2>/dev/null ||
 	die "bindgen >= 0.71.1 needed (found '${bg_v:-none}')"
@@ -120,5 +122,6 @@ command -v qemu-system-x86_64 >/dev/null || die "qemu-system-x86_64 missing"
 clippy-driver --version >/dev/null 2>&1 || die "clippy-driver missing for rustc $RUST_VERSION"
 rustfmt --version >/dev/null 2>&1 || die "rustfmt missing for rustc $RUST_VERSION"
 [ -x /bin/busybox ] || die "busybox-static missing"
+command -v shellcheck >/dev/null || die "shellcheck missing"
 
 log "ok: rustc $rustc_v, rust-src $src_v, clang $clang_v, bindgen $bg_v, linux-source $KSRC_DEB_VERSION"

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
+# shellcheck source-path=SCRIPTDIR
 #
 # stress.sh: the long reliability runs (make stress) on the debug kernel:
 # 2,000,000 fuzzed calls, 600 s of callers against fork/exec/thread/mmap
@@ -9,16 +10,9 @@
 # pgi.lifecycle_loops=N". Ends with `N passed, N failed`; any kernel splat
 # (KASAN, lockdep, hung task, kmemleak) is a failure.
 set -uo pipefail
-here=$(cd "$(dirname "$0")" && pwd)
-top=$(dirname "$here")
-. "$here/env.sh"
-out=$top/build/stress
-mkdir -p "$out"
-. "$here/test-lib.sh"
-
-"$here/setup.sh" || { ko "setup"; summary; }
+. "$(dirname "$0")/test-lib.sh" stress
 start=$(date +%s)
 guest_tests stress "${PGI_GUEST_TIMEOUT:-4500}"
-grep -E '^# process_getinfo_[a-z_]+\.c:[0-9]+:' "$out/guest.log"
+grep -E '^# (process_getinfo_[a-z_]+\.c|pgi_harness\.h):[0-9]+:' "$out/guest.log"
 echo "stress run: $(( $(date +%s) - start )) s"
 summary

@@ -23,7 +23,7 @@
 #include <sys/stat.h>
 
 #include "kselftest_harness.h"
-#include "pgi_util.h"
+#include "pgi_harness.h"
 
 #define PARAMS		"/sys/module/process_getinfo/parameters/"
 #define HIDEPID_PARAM	PARAMS "hidepid"
@@ -72,7 +72,7 @@ FIXTURE_TEARDOWN(access)
 	}
 }
 
-/* Runs @fn in a child as nobody (with @gid as a supplementary group if > 0). */
+/* What a child runs as the user under test: 0, or 1 with a message. */
 typedef int (*as_user_fn)(char *msg, void *arg);
 
 struct child_result {
@@ -80,41 +80,74 @@ struct child_result {
 	char msg[MSG_MAX];
 };
 
-static int run_as(uid_t uid, gid_t extra_gid, as_user_fn fn, void *arg,
-		  struct child_result *res)
+/* Who the child becomes, and what it runs then. */
+struct as_user {
+	const char *label;	/* its Smack label, if not NULL (set first) */
+	uid_t uid;		/* its uid and gid */
+	gid_t extra_gid;	/* a supplementary group, if not 0 */
+	as_user_fn fn;
+	void *arg;
+};
+
+/* Sets this process's Smack label. */
+static int smack_set_label(const char *label)
 {
-	int p[2], status;
+	return pgi_write_str("/proc/self/attr/current", label);
+}
+
+/* The child of run_as(): becomes the user, runs the function, replies. */
+static int as_user_main(int cmd, int ack, void *arg)
+{
+	const struct as_user *u = arg;
+	gid_t groups[1] = { u->extra_gid };
+	struct child_result r = { 0 };
+
+	(void)cmd;
+	if ((u->label && smack_set_label(u->label)) ||
+	    setgroups(u->extra_gid ? 1 : 0, groups) || setgid(u->uid) ||
+	    setuid(u->uid)) {
+		snprintf(r.msg, sizeof(r.msg), "cannot become %u%s%s: %s",
+			 u->uid, u->label ? " labelled " : "",
+			 u->label ? u->label : "", strerror(errno));
+		r.rc = 1;
+	} else {
+		r.rc = u->fn(r.msg, u->arg);
+	}
+	return write(ack, &r, sizeof(r)) == sizeof(r) ? 0 : 1;
+}
+
+/*
+ * Runs @u's function in a child that becomes @u (its label, uid, gid and
+ * supplementary group); its result in @res.  0, or -1 if the child did not
+ * run to its end.
+ */
+static int run_as_user(const struct as_user *u, struct child_result *res)
+{
+	struct pgi_child c;
+	int status;
 	ssize_t n;
-	pid_t pid;
 
 	memset(res, 0, sizeof(*res));
-	if (pipe2(p, O_CLOEXEC))
+	if (pgi_child_start(&c, as_user_main, (void *)u))
 		return -1;
-	pid = fork();
-	if (pid < 0)
-		return -1;
-	if (pid == 0) {
-		gid_t groups[1] = { extra_gid };
-		struct child_result r = { 0 };
-
-		close(p[0]);
-		if (setgroups(extra_gid ? 1 : 0, groups) || setgid(uid) || setuid(uid)) {
-			snprintf(r.msg, sizeof(r.msg), "cannot become %u: %s",
-				 uid, strerror(errno));
-			r.rc = 1;
-		} else {
-			r.rc = fn(r.msg, arg);
-		}
-		n = write(p[1], &r, sizeof(r));
-		_exit(n == sizeof(r) ? 0 : 1);
-	}
-	close(p[1]);
-	n = read(p[0], res, sizeof(*res));
-	close(p[0]);
-	if (waitpid(pid, &status, 0) != pid || n != sizeof(*res) ||
+	do {
+		n = read(c.ack, res, sizeof(*res));
+	} while (n < 0 && errno == EINTR);
+	if (pgi_child_stop(&c, &status) || n != sizeof(*res) ||
 	    !WIFEXITED(status) || WEXITSTATUS(status))
 		return -1;
 	return 0;
+}
+
+/* Runs @fn in a child as @uid (with @extra_gid as a supplementary group if > 0). */
+static int run_as(uid_t uid, gid_t extra_gid, as_user_fn fn, void *arg,
+		  struct child_result *res)
+{
+	const struct as_user u = {
+		.uid = uid, .extra_gid = extra_gid, .fn = fn, .arg = arg,
+	};
+
+	return run_as_user(&u, res);
 }
 
 static bool numeric(const char *s)
@@ -296,35 +329,33 @@ static int compare_with_procfs(char *msg, void *p)
 	return 0;
 }
 
-/* A blocked child owned by @uid; its pid. */
-static pid_t spawn_owned(uid_t uid, int *cmd)
-{
-	int p[2], r[2];
-	pid_t pid;
-	char c;
+/* Who a blocked target child becomes: a Smack label and an owner. */
+struct owner {
+	const char *label;	/* set first, if not NULL */
+	uid_t uid;		/* its uid and gid, if not 0 */
+};
 
-	if (pipe2(p, O_CLOEXEC) || pipe2(r, O_CLOEXEC))
+/* The setup of a blocked child (a struct owner @arg). */
+static int become_owner(void *arg)
+{
+	const struct owner *o = arg;
+
+	if (o->label && smack_set_label(o->label))
 		return -1;
-	pid = fork();
-	if (pid == 0) {
-		close(p[1]);
-		close(r[0]);
-		/* Dumpable, so that processes of the same user may ptrace it. */
-		if (setgid(uid) || setuid(uid) || prctl(PR_SET_DUMPABLE, 1))
-			_exit(1);
-		if (write(r[1], "r", 1) != 1)
-			_exit(1);
-		while (read(p[0], &c, 1) < 0 && errno == EINTR)
-			;
-		_exit(0);
-	}
-	close(p[0]);
-	close(r[1]);
-	*cmd = p[1];
-	if (pid < 0 || read(r[0], &c, 1) != 1)
-		pid = -1;
-	close(r[0]);
-	return pid;
+	/* Dumpable, so that processes of the same user may ptrace it. */
+	if (o->uid && (setgid(o->uid) || setuid(o->uid) ||
+		       prctl(PR_SET_DUMPABLE, 1)))
+		return -1;
+	return 0;
+}
+
+/* Starts a blocked child labelled @label (if not NULL), owned by @uid if not 0. */
+static int spawn_owned(struct pgi_child *c, const char *label, uid_t uid)
+{
+	struct owner o = { .label = label, .uid = uid };
+	struct pgi_blocked b = { .setup = become_owner, .arg = &o };
+
+	return pgi_spawn_blocked(c, &b);
 }
 
 static int set_hidepid_as_user(char *msg, void *arg)
@@ -376,14 +407,11 @@ TEST_F(access, params_take_procfs_values_and_names)
 TEST_F(access, hidepid_matches_procfs)
 {
 	static const int values[] = { 0, 1, 2, 4 };
-	int cmd_other = -1, cmd_nobody = -1;
-	pid_t other, mine;
+	struct pgi_child other, mine;
 	size_t v;
 
-	other = spawn_owned(OTHER_UID, &cmd_other);
-	ASSERT_GT(other, 0);
-	mine = spawn_owned(NOBODY, &cmd_nobody);
-	ASSERT_GT(mine, 0);
+	ASSERT_EQ(0, spawn_owned(&other, NULL, OTHER_UID));
+	ASSERT_EQ(0, spawn_owned(&mine, NULL, NOBODY));
 	snprintf(self->mnt, sizeof(self->mnt), "/tmp/pgi-proc");
 	ASSERT_EQ(0, mkdir(self->mnt, 0755) && errno != EEXIST ? -1 : 0);
 
@@ -410,8 +438,8 @@ TEST_F(access, hidepid_matches_procfs)
 		}
 		ASSERT_EQ(0, umount(self->mnt));
 	}
-	pgi_reap_child(other, cmd_other);
-	pgi_reap_child(mine, cmd_nobody);
+	pgi_child_kill(&other);
+	pgi_child_kill(&mine);
 }
 
 struct strict_arg {
@@ -493,43 +521,6 @@ static bool smack_running(void)
 	return !access(SMACK_LOAD, W_OK);
 }
 
-static int smack_set_label(const char *label)
-{
-	return pgi_write_str("/proc/self/attr/current", label);
-}
-
-/* A blocked child labelled @label, owned by @uid if not 0; its pid. */
-static pid_t spawn_labelled(const char *label, uid_t uid, int *cmd)
-{
-	int p[2], r[2];
-	pid_t pid;
-	char c;
-
-	if (pipe2(p, O_CLOEXEC) || pipe2(r, O_CLOEXEC))
-		return -1;
-	pid = fork();
-	if (pid == 0) {
-		close(p[1]);
-		close(r[0]);
-		if (smack_set_label(label))
-			_exit(1);
-		if (uid && (setgid(uid) || setuid(uid) || prctl(PR_SET_DUMPABLE, 1)))
-			_exit(1);
-		if (write(r[1], "r", 1) != 1)
-			_exit(1);
-		while (read(p[0], &c, 1) < 0 && errno == EINTR)
-			;
-		_exit(0);
-	}
-	close(p[0]);
-	close(r[1]);
-	*cmd = p[1];
-	if (pid < 0 || read(r[0], &c, 1) != 1)
-		pid = -1;
-	close(r[0]);
-	return pid;
-}
-
 struct smack_arg {
 	pid_t target;	/* labelled SMACK_TARGET: the caller may not read it */
 	pid_t floor;	/* labelled "_": the caller may read it */
@@ -590,38 +581,14 @@ static int prio_as_caller(char *msg, void *p)
 	return 0;
 }
 
+/* Runs @fn in a child labelled SMACK_CALLER, as nobody. */
 static int become_caller(as_user_fn fn, void *arg, struct child_result *res)
 {
-	int p[2], status;
-	ssize_t n;
-	pid_t pid;
+	const struct as_user u = {
+		.label = SMACK_CALLER, .uid = NOBODY, .fn = fn, .arg = arg,
+	};
 
-	memset(res, 0, sizeof(*res));
-	if (pipe2(p, O_CLOEXEC))
-		return -1;
-	pid = fork();
-	if (pid == 0) {
-		struct child_result r = { 0 };
-
-		close(p[0]);
-		if (smack_set_label(SMACK_CALLER) || setgroups(0, NULL) ||
-		    setgid(NOBODY) || setuid(NOBODY)) {
-			snprintf(r.msg, sizeof(r.msg), "cannot become the caller: %s",
-				 strerror(errno));
-			r.rc = 1;
-		} else {
-			r.rc = fn(r.msg, arg);
-		}
-		n = write(p[1], &r, sizeof(r));
-		_exit(n == sizeof(r) ? 0 : 1);
-	}
-	close(p[1]);
-	n = pid > 0 ? read(p[0], res, sizeof(*res)) : -1;
-	close(p[0]);
-	if (pid < 0 || waitpid(pid, &status, 0) != pid || n != sizeof(*res) ||
-	    !WIFEXITED(status) || WEXITSTATUS(status))
-		return -1;
-	return 0;
+	return run_as_user(&u, res);
 }
 
 /* The Smack rules of the tests: the caller may write "_" (its pipes), nothing of the target. */
@@ -633,21 +600,21 @@ static int smack_rules(void)
 /* PRIO asks the security modules, as sched_getscheduler(2) does. */
 TEST_F(access, prio_asks_the_security_modules)
 {
+	struct pgi_child target_kid, floor_kid;
 	struct child_result res;
 	struct smack_arg a;
-	int cmd_t = -1, cmd_f = -1;
 
 	if (!smack_running())
 		SKIP(return, "Smack is not the running security module");
 	ASSERT_EQ(0, smack_rules());
-	a.target = spawn_labelled(SMACK_TARGET, 0, &cmd_t);
-	ASSERT_GT(a.target, 0);
-	a.floor = spawn_labelled("_", 0, &cmd_f);
-	ASSERT_GT(a.floor, 0);
+	ASSERT_EQ(0, spawn_owned(&target_kid, SMACK_TARGET, 0));
+	ASSERT_EQ(0, spawn_owned(&floor_kid, "_", 0));
+	a.target = target_kid.pid;
+	a.floor = floor_kid.pid;
 	ASSERT_EQ(0, become_caller(prio_as_caller, &a, &res));
 	EXPECT_EQ(0, res.rc) TH_LOG("%s", res.msg);
-	pgi_reap_child(a.target, cmd_t);
-	pgi_reap_child(a.floor, cmd_f);
+	pgi_child_kill(&target_kid);
+	pgi_child_kill(&floor_kid);
 }
 
 /*
@@ -721,8 +688,9 @@ static int maps_as_caller(char *msg, void *p)
 TEST_F(access, sweeps_do_not_audit)
 {
 	struct child_result res;
+	struct pgi_child target_kid;
 	struct audit_arg a;
-	int cmd = -1, before, after;
+	int before, after;
 
 	if (!smack_running())
 		SKIP(return, "Smack is not the running security module");
@@ -731,8 +699,8 @@ TEST_F(access, sweeps_do_not_audit)
 	 * The target is nobody's, as the caller: the ptrace check passes the
 	 * uid and dumpable rules and reaches Smack, which denies and audits.
 	 */
-	a.target = spawn_labelled(SMACK_TARGET, NOBODY, &cmd);
-	ASSERT_GT(a.target, 0);
+	ASSERT_EQ(0, spawn_owned(&target_kid, SMACK_TARGET, NOBODY));
+	a.target = target_kid.pid;
 
 	before = audit_denials();
 	ASSERT_GE(before, 0);
@@ -752,7 +720,7 @@ TEST_F(access, sweeps_do_not_audit)
 	EXPECT_GT(after, before) TH_LOG("a named id's denial was not audited");
 	ksft_print_msg("audit records of the target's ptrace denials: ALL 0, named %d\n",
 		       after - before);
-	pgi_reap_child(a.target, cmd);
+	pgi_child_kill(&target_kid);
 }
 
 TEST_HARNESS_MAIN

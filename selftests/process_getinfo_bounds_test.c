@@ -20,7 +20,7 @@
 #include <sys/stat.h>
 
 #include "kselftest_harness.h"
-#include "pgi_util.h"
+#include "pgi_harness.h"
 
 #define NOBODY			65534
 
@@ -64,24 +64,33 @@ static void dir_name(char *name, int level)
 	name[DIR_NAME_LEN] = '\0';
 }
 
+/* Opens directory level @d under @base by relative steps. */
+static int open_level(const char *base, int d)
+{
+	char name[DIR_NAME_LEN + 1];
+	int fd = open(base, O_RDONLY | O_DIRECTORY | O_CLOEXEC), i;
+
+	for (i = 0; fd >= 0 && i < d; i++) {
+		int next;
+
+		dir_name(name, i);
+		next = openat(fd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		close(fd);
+		fd = next;
+	}
+	return fd;
+}
+
 FIXTURE_TEARDOWN(bounds)
 {
 	char name[DIR_NAME_LEN + 1];
-	int fd, i, d;
+	int fd, d;
 
 	if (!self->base[0])
 		return;
 	/* Walk down by relative paths (the full path is longer than PATH_MAX). */
 	for (d = self->depth; d >= 0; d--) {
-		fd = open(self->base, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-		for (i = 0; fd >= 0 && i < d; i++) {
-			int next;
-
-			dir_name(name, i);
-			next = openat(fd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-			close(fd);
-			fd = next;
-		}
+		fd = open_level(self->base, d);
 		if (fd < 0)
 			continue;
 		{
@@ -133,14 +142,6 @@ static void probe(volatile int *phase, long long *worst, long *samples)
 	}
 }
 
-static void *idle_thread(void *arg)
-{
-	(void)arg;
-	for (;;)
-		pause();
-	return NULL;
-}
-
 struct caller_report {
 	int nr_threads;
 	int rc;
@@ -159,8 +160,6 @@ struct caller_report {
 static void caller(volatile int *phase, struct caller_report *r)
 {
 	static int ids[PROCESS_GETINFO_NR_PROC_MAX];
-	pthread_attr_t attr;
-	pthread_t th;
 	void *buf;
 	int i;
 
@@ -169,11 +168,7 @@ static void caller(volatile int *phase, struct caller_report *r)
 		r->rc = 1;
 		return;
 	}
-	pthread_attr_init(&attr);
-	pthread_attr_setstacksize(&attr, THREAD_STACK);
-	for (r->nr_threads = 1; r->nr_threads < MAX_THREADS; r->nr_threads++)
-		if (pthread_create(&th, &attr, idle_thread, NULL))
-			break;
+	r->nr_threads = 1 + pgi_start_threads(MAX_THREADS - 1, THREAD_STACK);
 	buf = malloc(CALL_BUF);
 	if (!buf) {
 		r->rc = 1;
@@ -287,15 +282,16 @@ TEST_F_TIMEOUT(bounds, repeated_ids_keep_fork_fast, 300)
 /* The same pid named twice with THREADS: each id gets the group, in order. */
 TEST_F(bounds, repeated_ids_are_answered_each)
 {
-	int cmd = -1, ids[5];
+	const struct pgi_blocked three_threads = { .nr_threads = 3 };
 	const struct procrec *rec;
-	pid_t kid;
+	struct pgi_child child;
+	int ids[5], n = 0;
 	size_t used;
+	pid_t kid;
 	void *buf;
-	int n = 0;
 
-	kid = pgi_spawn_blocked(&cmd, NULL, 3);
-	ASSERT_GT(kid, 0);
+	ASSERT_EQ(0, pgi_spawn_blocked(&child, &three_threads));
+	kid = child.pid;
 	ids[0] = kid;
 	ids[1] = getpid();
 	ids[2] = kid;
@@ -328,45 +324,10 @@ TEST_F(bounds, repeated_ids_are_answered_each)
 	}
 	EXPECT_EQ(5, n);
 	free(buf);
-	pgi_reap_child(kid, cmd);
+	pgi_child_kill(&child);
 }
 
 /* ---- all_from_child_ns_costs_its_own_tasks ---- */
-
-/* A blocked child with @nr threads on small stacks; its pid. */
-static pid_t spawn_threads(int nr, int *cmd)
-{
-	int p[2], r[2], i;
-	pthread_attr_t attr;
-	pthread_t th;
-	pid_t pid;
-	char c;
-
-	if (pipe2(p, O_CLOEXEC) || pipe2(r, O_CLOEXEC))
-		return -1;
-	pid = fork();
-	if (pid == 0) {
-		close(p[1]);
-		close(r[0]);
-		pthread_attr_init(&attr);
-		pthread_attr_setstacksize(&attr, THREAD_STACK);
-		for (i = 0; i < nr; i++)
-			if (pthread_create(&th, &attr, idle_thread, NULL))
-				_exit(1);
-		if (write(r[1], "r", 1) != 1)
-			_exit(1);
-		while (read(p[0], &c, 1) < 0 && errno == EINTR)
-			;
-		_exit(0);
-	}
-	close(p[0]);
-	close(r[1]);
-	*cmd = p[1];
-	if (pid < 0 || read(r[0], &c, 1) != 1)
-		pid = -1;
-	close(r[0]);
-	return pid;
-}
 
 /* The median time of NS_RUNS calls of ALL|THREADS with IDS; the records of the last. */
 static long long time_all(int *nr_recs)
@@ -414,12 +375,15 @@ TEST_F_TIMEOUT(bounds, all_from_child_ns_costs_its_own_tasks, 900)
 		int nr_recs;
 		int ok;
 	} *sh;
-	int cmd = -1, host_recs = 0, status;
+	const struct pgi_blocked host_threads = {
+		.nr_threads = HOST_TASKS, .stack_size = THREAD_STACK,
+	};
 	long long host_time, t0 = pgi_now_ms();
-	pid_t many, init;
+	int host_recs = 0, status;
+	struct pgi_child many;
+	pid_t init;
 
-	many = spawn_threads(HOST_TASKS, &cmd);
-	ASSERT_GT(many, 0);
+	ASSERT_EQ(0, pgi_spawn_blocked(&many, &host_threads));
 	ksft_print_msg("%d threads started in %lld ms\n", HOST_TASKS, pgi_now_ms() - t0);
 	host_time = time_all(&host_recs);
 	ASSERT_GT(host_time, 0);
@@ -433,18 +397,19 @@ TEST_F_TIMEOUT(bounds, all_from_child_ns_costs_its_own_tasks, 900)
 	ASSERT_GE(init, 0);
 	if (init == 0) {
 		/* pid 1 of the new namespace, and two blocked children. */
-		int c1 = -1, c2 = -1;
-		pid_t k1 = pgi_spawn_blocked(&c1, NULL, 0);
-		pid_t k2 = pgi_spawn_blocked(&c2, NULL, 0);
+		const struct pgi_blocked blocked = { 0 };
+		struct pgi_child k1, k2;
+		int err1 = pgi_spawn_blocked(&k1, &blocked);
+		int err2 = pgi_spawn_blocked(&k2, &blocked);
 
 		sh->ns_time = time_all(&sh->nr_recs);
-		sh->ok = getpid() == 1 && k1 > 0 && k2 > 0;
-		pgi_reap_child(k1, c1);
-		pgi_reap_child(k2, c2);
+		sh->ok = getpid() == 1 && !err1 && !err2;
+		pgi_child_kill(&k1);
+		pgi_child_kill(&k2);
 		_exit(0);
 	}
 	ASSERT_EQ(init, waitpid(init, &status, 0));
-	pgi_reap_child(many, cmd);
+	pgi_child_kill(&many);
 	ASSERT_TRUE(sh->ok);
 	ksft_print_msg("ALL|THREADS, IDS: %d records in %.3f ms from the initial pid namespace, %d in %.3f ms from a child namespace\n",
 		       host_recs, host_time / 1e6, sh->nr_recs, sh->ns_time / 1e6);
@@ -456,30 +421,14 @@ TEST_F_TIMEOUT(bounds, all_from_child_ns_costs_its_own_tasks, 900)
 
 /* ---- long_names_as_maps_prints_them ---- */
 
-/* The names a child maps, and the child. */
+/* The names a child maps. */
 struct long_files {
+	const char *base;			/* the directory they are under */
 	char rel[NR_LONG][FILE_NAME_MAX + 1];	/* file names in the deepest dirs */
 	int level[NR_LONG];			/* depth of each */
 	size_t len[NR_LONG];			/* full path lengths */
 	bool unlink_after_map[NR_LONG];
 };
-
-/* Opens directory level @d under @base by relative steps. */
-static int open_level(const char *base, int d)
-{
-	char name[DIR_NAME_LEN + 1];
-	int fd = open(base, O_RDONLY | O_DIRECTORY | O_CLOEXEC), i;
-
-	for (i = 0; fd >= 0 && i < d; i++) {
-		int next;
-
-		dir_name(name, i);
-		next = openat(fd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-		close(fd);
-		fd = next;
-	}
-	return fd;
-}
 
 /* The name field of each line of /proc/@pid/maps, in order; the count. */
 static int maps_names(pid_t pid, char ***names)
@@ -514,26 +463,24 @@ static int maps_names(pid_t pid, char ***names)
 	return n;
 }
 
-/* The child: maps each file, unlinking those it should, then blocks. */
-static void map_long_files(const char *base, const struct long_files *lf, int ready)
+/* The setup of the blocked child: maps each file, unlinking those it should. */
+static int map_long_files(void *arg)
 {
+	const struct long_files *lf = arg;
 	int i;
 
 	for (i = 0; i < NR_LONG; i++) {
-		int dir = open_level(base, lf->level[i]);
+		int dir = open_level(lf->base, lf->level[i]);
 		int fd = dir >= 0 ? openat(dir, lf->rel[i], O_RDONLY | O_CLOEXEC) : -1;
 
 		if (fd < 0 || mmap(NULL, 4096, PROT_READ, MAP_PRIVATE, fd, 0) == MAP_FAILED)
-			_exit(1);
+			return -1;
 		if (lf->unlink_after_map[i] && unlinkat(dir, lf->rel[i], 0))
-			_exit(1);
+			return -1;
 		close(fd);
 		close(dir);
 	}
-	if (write(ready, "r", 1) != 1)
-		_exit(1);
-	for (;;)
-		pause();
+	return 0;
 }
 
 /*
@@ -547,14 +494,15 @@ TEST_F(bounds, long_names_as_maps_prints_them)
 	static const size_t lens[NR_LONG] = { PATH_MAX - 1, PATH_MAX, PATH_MAX + 1, 5029, 5029 };
 	char name[DIR_NAME_LEN + 1], rb[PATH_MAX];
 	struct long_files lf;
+	const struct pgi_blocked mapper = { .setup = map_long_files, .arg = &lf };
 	const struct procrec *rec;
 	const struct procrec_vma *v;
+	struct pgi_child child;
 	char **names = NULL;
-	int p[2], i, n, found = 0, dfd;
+	int i, n, found = 0, dfd;
 	size_t base_len, used;
 	pid_t kid;
 	void *buf;
-	char c;
 
 	snprintf(self->base, sizeof(self->base), "/tmp/pgi-long-%d", getpid());
 	ASSERT_EQ(0, mkdir(self->base, 0755));
@@ -577,6 +525,7 @@ TEST_F(bounds, long_names_as_maps_prints_them)
 	close(dfd);
 
 	memset(&lf, 0, sizeof(lf));
+	lf.base = self->base;
 	for (i = 0; i < NR_LONG; i++) {
 		/* The shallowest level whose file name can make the length. */
 		int d;
@@ -606,14 +555,8 @@ TEST_F(bounds, long_names_as_maps_prints_them)
 		close(dfd);
 	}
 
-	ASSERT_EQ(0, pipe2(p, O_CLOEXEC));
-	kid = fork();
-	ASSERT_GE(kid, 0);
-	if (kid == 0)
-		map_long_files(self->base, &lf, p[1]);
-	close(p[1]);
-	ASSERT_EQ(1, read(p[0], &c, 1));
-	close(p[0]);
+	ASSERT_EQ(0, pgi_spawn_blocked(&child, &mapper));
+	kid = child.pid;
 
 	buf = pgi_getinfo_alloc(1, &kid, 0, PROCESS_INFO_MEMORY_MAP, &used);
 	ASSERT_NE(NULL, buf) TH_LOG("MEMORY_MAP: %s", strerror(errno));
@@ -622,7 +565,7 @@ TEST_F(bounds, long_names_as_maps_prints_them)
 	rec = pgi_first_rec(buf);
 	ASSERT_NE(NULL, rec);
 	ASSERT_EQ((unsigned int)n, rec->nr_vmas);
-	v = rec->first_vma_offset ? (const void *)((const char *)buf + rec->first_vma_offset) : NULL;
+	v = pgi_first_vma(buf, rec);
 	for (i = 0; i < n && v; i++) {
 		const char *got = v->backing_file_name_offset ?
 				  (const char *)buf + v->backing_file_name_offset : "";
@@ -632,8 +575,7 @@ TEST_F(bounds, long_names_as_maps_prints_them)
 		for (j = 0; j < NR_LONG; j++)
 			if (strlen(got) == lf.len[j] + (lf.unlink_after_map[j] ? 10 : 0))
 				found++;
-		v = v->next_procrec_vma_offset ?
-		    (const void *)((const char *)buf + v->next_procrec_vma_offset) : NULL;
+		v = pgi_next_vma(buf, v);
 	}
 	EXPECT_EQ(n, i);
 	/* Each long file is found once (the unlinked one with " (deleted)"). */
@@ -647,7 +589,7 @@ TEST_F(bounds, long_names_as_maps_prints_them)
 	buf = pgi_getinfo_alloc(0, NULL, PROCESS_GETINFO_ALL, PROCESS_INFO_MEMORY_MAP, &used);
 	EXPECT_NE(NULL, buf) TH_LOG("ALL|MEMORY_MAP: %s", strerror(errno));
 	free(buf);
-	pgi_reap_child(kid, -1);
+	pgi_child_kill(&child);
 }
 
 TEST_HARNESS_MAIN

@@ -17,7 +17,7 @@
 #include <sys/stat.h>
 
 #include "kselftest_harness.h"
-#include "pgi_util.h"
+#include "pgi_harness.h"
 
 #define NR_KIDS			2
 #define MANY_VMAS		100000
@@ -64,7 +64,7 @@ struct reply {
 
 FIXTURE(errors)
 {
-	struct pgi_kid kids[NR_KIDS];
+	struct pgi_child kids[NR_KIDS];
 	int nr_kids;
 	long old_map_count;	/* vm.max_map_count to restore, or -1 */
 	char deep[PATH_MAX];	/* a file deep down a directory chain, or "" */
@@ -187,7 +187,10 @@ static void deep_remove(FIXTURE_DATA(errors) *self)
 
 FIXTURE_TEARDOWN(errors)
 {
-	pgi_kids_reap(self->kids, self->nr_kids);
+	int i;
+
+	for (i = 0; i < self->nr_kids; i++)
+		pgi_child_kill(&self->kids[i]);
 	cg_teardown(self);
 	deep_remove(self);
 	pgi_map_count_restore(&self->old_map_count);
@@ -251,8 +254,6 @@ static int kid_many_threads;
 static int kid_many(int cmd, int ack, void *arg)
 {
 	long pg = sysconf(_SC_PAGESIZE), i;
-	pthread_attr_t attr;
-	pthread_t th;
 	const char *path = arg;
 	int fd = -1;
 	char *p;
@@ -272,13 +273,10 @@ static int kid_many(int cmd, int ack, void *arg)
 	for (i = 1; i < MANY_VMAS; i += 2)
 		if (mprotect(p + i * pg, pg, PROT_READ | PROT_WRITE))
 			return 1;
-	pthread_attr_init(&attr);
-	pthread_attr_setstacksize(&attr, THREAD_STACK);
-	for (i = 0; i < kid_many_threads; i++)
-		if (pthread_create(&th, &attr, pgi_pause_thread, NULL))
-			return 1;
-	pgi_kid_ready(ack);
-	return pgi_kid_block(cmd);
+	if (pgi_start_threads(kid_many_threads, THREAD_STACK) < kid_many_threads)
+		return 1;
+	pgi_child_ready(ack);
+	return pgi_child_block(cmd);
 }
 
 /* What a calling child is asked to do. */
@@ -324,9 +322,9 @@ static int kid_caller(int cmd, int ack, void *arg)
 	if (a->oom_score_adj != NO_ADJ &&
 	    pgi_write_long("/proc/self/oom_score_adj", a->oom_score_adj))
 		return 1;
-	pgi_kid_ready(ack);
+	pgi_child_ready(ack);
 	for (;;) {
-		if (!a->once && !pgi_kid_command(cmd, &c))
+		if (!a->once && !pgi_child_command(cmd, &c))
 			return 0;
 		memset(&r, 0, sizeof(r));
 		memset(buf, 0, a->buf_len);
@@ -346,32 +344,17 @@ static int kid_caller(int cmd, int ack, void *arg)
 /* ---- the parent's side ---- */
 
 /* Forks a child that runs @fn and exits with its return value. */
-static struct pgi_kid *kid_spawn(struct __test_metadata *_metadata,
-				 FIXTURE_DATA(errors) *self, pgi_kid_fn fn,
-				 void *arg)
+static struct pgi_child *kid_spawn(struct __test_metadata *_metadata,
+				   FIXTURE_DATA(errors) *self, pgi_child_fn fn,
+				   void *arg)
 {
-	return pgi_kid_spawn(_metadata, self->kids, &self->nr_kids, NR_KIDS,
-			     fn, arg);
-}
-
-/* Waits for the child's "ready" byte. */
-static void kid_wait(struct __test_metadata *_metadata, struct pgi_kid *k)
-{
-	ssize_t n;
-	char c;
-
-	do {
-		n = read(k->ack, &c, 1);
-	} while (n < 0 && errno == EINTR);
-	ASSERT_EQ(1, n) {
-		TH_LOG("child %d exited before it was ready", k->pid);
-	}
-	ASSERT_EQ('r', c);
+	return pgi_child_spawn(_metadata, self->kids, &self->nr_kids, NR_KIDS,
+			       fn, arg);
 }
 
 /* Has a calling child make its call once more; returns its reply. */
 static struct reply kid_call(struct __test_metadata *_metadata,
-			     struct pgi_kid *k)
+			     struct pgi_child *k)
 {
 	struct reply r = { .ret = 0 };
 	ssize_t n;
@@ -387,14 +370,14 @@ static struct reply kid_call(struct __test_metadata *_metadata,
 }
 
 /* Starts the 100,000-VMA process (of file @path if not NULL). */
-static struct pgi_kid *spawn_big(struct __test_metadata *_metadata,
-				 FIXTURE_DATA(errors) *self, const char *path)
+static struct pgi_child *spawn_big(struct __test_metadata *_metadata,
+				   FIXTURE_DATA(errors) *self, const char *path)
 {
-	struct pgi_kid *k;
+	struct pgi_child *k;
 
 	pgi_map_count_raise(_metadata, MAP_COUNT_NEEDED, &self->old_map_count);
 	k = kid_spawn(_metadata, self, kid_many, (void *)path);
-	kid_wait(_metadata, k);
+	pgi_child_wait(_metadata, k);
 	return k;
 }
 
@@ -439,7 +422,7 @@ TEST_F_TIMEOUT(errors, fatal_signal_ends_long_call, 600)
 	long long t0, one_ns = LLONG_MAX, full_ns, bound_ns, reap_ns;
 	size_t sz, rec_sz, walked;
 	struct call_args args;
-	struct pgi_kid *big, *k;
+	struct pgi_child *big, *k;
 	int *ids, i, pidfd, status;
 	struct pollfd pfd;
 
@@ -501,7 +484,7 @@ TEST_F_TIMEOUT(errors, fatal_signal_ends_long_call, 600)
 	ASSERT_GE(pidfd, 0) {
 		TH_LOG("pidfd_open: %s", strerror(errno));
 	}
-	kid_wait(_metadata, k);
+	pgi_child_wait(_metadata, k);
 
 	pgi_sleep_ms(KILL_DELAY_MS);
 	/* Still in the call: it has not returned, so it has not exited. */
@@ -538,7 +521,7 @@ TEST_F_TIMEOUT(errors, enomem_in_small_memcg, 600)
 	char events[PATH_MAX + 32], max[32];
 	long long cur, after, oom, oom_kill;
 	struct call_args args;
-	struct pgi_kid *big, *k;
+	struct pgi_child *big, *k;
 	const char *why;
 	struct reply r;
 	int status;
@@ -558,7 +541,7 @@ TEST_F_TIMEOUT(errors, enomem_in_small_memcg, 600)
 		.oom_score_adj = NO_ADJ,
 	};
 	k = kid_spawn(_metadata, self, kid_caller, &args);
-	kid_wait(_metadata, k);
+	pgi_child_wait(_metadata, k);
 	ASSERT_EQ(0, cg_enter(self->cg, k->pid));
 
 	cur = cg_read(self->cg, "memory.current");
@@ -589,7 +572,7 @@ TEST_F_TIMEOUT(errors, enomem_in_small_memcg, 600)
 	ASSERT_GE(r.sz, (size_t)MANY_VMAS * PROCREC_VMA_SIZE_VER0);
 
 	ASSERT_EQ(0, cg_enter(CG_ROOT, k->pid));
-	status = pgi_kid_stop(_metadata, k);
+	status = pgi_child_reap(_metadata, k);
 	ASSERT_TRUE(WIFEXITED(status));
 	ASSERT_EQ(0, WEXITSTATUS(status));
 	/* The cgroup is gone once its last task has left. */
@@ -606,7 +589,7 @@ TEST_F(errors, enormous_inout_sz)
 	char path[PATH_MAX + 32], s[32];
 	const char *why;
 	struct reply r;
-	struct pgi_kid *k;
+	struct pgi_child *k;
 	int fd = -1, status;
 	ssize_t n;
 
@@ -621,7 +604,7 @@ TEST_F(errors, enormous_inout_sz)
 		.oom_score_adj = NO_ADJ,
 	};
 	k = kid_spawn(_metadata, self, kid_caller, &args);
-	kid_wait(_metadata, k);
+	pgi_child_wait(_metadata, k);
 	if (!why) {
 		ASSERT_EQ(0, cg_enter(self->cg, k->pid));
 		/* A write to memory.peak restarts this fd's peak from now. */
@@ -655,7 +638,7 @@ TEST_F(errors, enormous_inout_sz)
 		ASSERT_LT(peak - base, HUGE_TEST_BUF);
 		ASSERT_EQ(0, cg_enter(CG_ROOT, k->pid));
 	}
-	status = pgi_kid_stop(_metadata, k);
+	status = pgi_child_reap(_metadata, k);
 	ASSERT_TRUE(WIFEXITED(status));
 	ASSERT_EQ(0, WEXITSTATUS(status));
 }

@@ -17,7 +17,7 @@
 #include <sys/resource.h>
 
 #include "kselftest_harness.h"
-#include "pgi_util.h"
+#include "pgi_harness.h"
 
 #define NR_KIDS			4
 #define NR_FILES		4
@@ -25,7 +25,6 @@
 #define MANY_VMAS		100000
 #define MAP_COUNT_NEEDED	(MANY_VMAS + 1000)
 #define WAIT_STATE_MS		10000
-#define REPORT_MAX		512
 
 /* VM counters in the order of struct procrec and of these status lines. */
 static const char *const vm_keys[] = {
@@ -34,7 +33,7 @@ static const char *const vm_keys[] = {
 
 FIXTURE(facts)
 {
-	struct pgi_kid kids[NR_KIDS];
+	struct pgi_child kids[NR_KIDS];
 	int nr_kids;
 	char files[NR_FILES][64];
 	int nr_files;
@@ -56,7 +55,8 @@ FIXTURE_TEARDOWN(facts)
 {
 	int i;
 
-	pgi_kids_reap(self->kids, self->nr_kids);
+	for (i = 0; i < self->nr_kids; i++)
+		pgi_child_kill(&self->kids[i]);
 	for (i = 0; i < self->nr_files; i++)
 		unlink(self->files[i]);
 	pgi_map_count_restore(&self->old_map_count);
@@ -69,29 +69,11 @@ static long page_size(void)
 	return sysconf(_SC_PAGESIZE);
 }
 
-/* Sends the parent a reason (a report or a setup failure); returns 1. */
-static __attribute__((format(printf, 2, 3)))
-int kid_fail(int ack, const char *fmt, ...)
-{
-	char msg[REPORT_MAX];
-	va_list ap;
-	int len;
-
-	va_start(ap, fmt);
-	len = vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	if (len >= (int)sizeof(msg))
-		len = sizeof(msg) - 1;
-	if (write(ack, msg, len) != len)
-		return 2;
-	return 1;
-}
-
 /* A check inside a child that reports through its pipe. */
 #define KID_CHECK(ack, cond, fmt, ...) do {				\
 		if (!(cond))						\
-			return kid_fail(ack, "line %d: %s: " fmt,	\
-					__LINE__, #cond, ##__VA_ARGS__); \
+			return pgi_child_fail(ack, "line %d: %s: " fmt, \
+					      __LINE__, #cond, ##__VA_ARGS__); \
 	} while (0)
 
 /* Sends the parent the report "ok"; returns 0. */
@@ -104,9 +86,9 @@ static int kid_ok(int ack)
 static int kid_sleeper(int cmd, int ack, void *arg)
 {
 	if (arg && prctl(PR_SET_NAME, arg, 0, 0, 0))
-		return kid_fail(ack, "PR_SET_NAME: %s", strerror(errno));
-	pgi_kid_ready(ack);
-	return pgi_kid_block(cmd);
+		return pgi_child_fail(ack, "PR_SET_NAME: %s", strerror(errno));
+	pgi_child_ready(ack);
+	return pgi_child_block(cmd);
 }
 
 /* Never sleeps. */
@@ -116,7 +98,7 @@ static int kid_spinner(int cmd, int ack, void *arg)
 
 	(void)cmd;
 	(void)arg;
-	pgi_kid_ready(ack);
+	pgi_child_ready(ack);
 	for (;;)
 		spin++;
 	return 0;
@@ -127,11 +109,11 @@ static int kid_creds(int cmd, int ack, void *arg)
 {
 	(void)arg;
 	if (setresgid(2001, 2002, 2003))
-		return kid_fail(ack, "setresgid: %s", strerror(errno));
+		return pgi_child_fail(ack, "setresgid: %s", strerror(errno));
 	if (setresuid(1001, 1002, 1003))
-		return kid_fail(ack, "setresuid: %s", strerror(errno));
-	pgi_kid_ready(ack);
-	return pgi_kid_block(cmd);
+		return pgi_child_fail(ack, "setresuid: %s", strerror(errno));
+	pgi_child_ready(ack);
+	return pgi_child_block(cmd);
 }
 
 #define VM_ANON_KB	4096	/* private anonymous memory, touched */
@@ -150,29 +132,29 @@ static int kid_vm(int cmd, int ack, void *arg)
 	anon = mmap(NULL, VM_ANON_KB * 1024L, PROT_READ | PROT_WRITE,
 		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (anon == MAP_FAILED)
-		return kid_fail(ack, "mmap anon: %s", strerror(errno));
+		return pgi_child_fail(ack, "mmap anon: %s", strerror(errno));
 	for (i = 0; i < VM_ANON_KB * 1024L; i += pg)
 		anon[i] = 1;
 
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
-		return kid_fail(ack, "open %s: %s", path, strerror(errno));
+		return pgi_child_fail(ack, "open %s: %s", path, strerror(errno));
 	file = mmap(NULL, VM_FILE_KB * 1024L, PROT_READ, MAP_PRIVATE, fd, 0);
 	close(fd);
 	if (file == MAP_FAILED)
-		return kid_fail(ack, "mmap file: %s", strerror(errno));
+		return pgi_child_fail(ack, "mmap file: %s", strerror(errno));
 	for (i = 0; i < VM_FILE_KB * 1024L; i += pg)
 		sum += file[i];
 
 	shm = mmap(NULL, VM_SHM_KB * 1024L, PROT_READ | PROT_WRITE,
 		   MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (shm == MAP_FAILED)
-		return kid_fail(ack, "mmap shared: %s", strerror(errno));
+		return pgi_child_fail(ack, "mmap shared: %s", strerror(errno));
 	for (i = 0; i < VM_SHM_KB * 1024L; i += pg)
 		shm[i] = (char)sum;
 
-	pgi_kid_ready(ack);
-	return pgi_kid_block(cmd);
+	pgi_child_ready(ack);
+	return pgi_child_block(cmd);
 }
 
 /* The files kid_map() maps, created by the parent. */
@@ -211,40 +193,40 @@ static int kid_map(int cmd, int ack, void *arg)
 
 	p = sbrk(16 * pg);
 	if (p == (void *)-1)
-		return kid_fail(ack, "sbrk: %s", strerror(errno));
+		return pgi_child_fail(ack, "sbrk: %s", strerror(errno));
 	memset(p, 1, 16 * pg);
 
 	p = mmap(NULL, 3 * pg, PROT_READ | PROT_WRITE,
 		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (p == MAP_FAILED || set_anon_name(p, 3 * pg, "pgi-named"))
-		return kid_fail(ack, "named anon: %s", strerror(errno));
+		return pgi_child_fail(ack, "named anon: %s", strerror(errno));
 
 	/* One file through two opens, not adjacent: two names to share. */
 	if (map_file(f->shared, O_RDWR, 2 * pg, PROT_READ | PROT_WRITE,
 		     MAP_SHARED, 0) == MAP_FAILED)
-		return kid_fail(ack, "map %s: %s", f->shared, strerror(errno));
+		return pgi_child_fail(ack, "map %s: %s", f->shared, strerror(errno));
 	if (mmap(NULL, pg, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0) ==
 	    MAP_FAILED)
-		return kid_fail(ack, "mmap: %s", strerror(errno));
+		return pgi_child_fail(ack, "mmap: %s", strerror(errno));
 	if (map_file(f->shared, O_RDONLY, pg, PROT_READ, MAP_PRIVATE, pg) ==
 	    MAP_FAILED)
-		return kid_fail(ack, "map %s: %s", f->shared, strerror(errno));
+		return pgi_child_fail(ack, "map %s: %s", f->shared, strerror(errno));
 
 	if (map_file(f->newline, O_RDONLY, pg, PROT_READ | PROT_EXEC,
 		     MAP_PRIVATE, 0) == MAP_FAILED)
-		return kid_fail(ack, "map newline file: %s", strerror(errno));
+		return pgi_child_fail(ack, "map newline file: %s", strerror(errno));
 	if (map_file(f->deleted, O_RDONLY, pg, PROT_READ, MAP_SHARED, 0) ==
 	    MAP_FAILED || unlink(f->deleted))
-		return kid_fail(ack, "map %s: %s", f->deleted, strerror(errno));
+		return pgi_child_fail(ack, "map %s: %s", f->deleted, strerror(errno));
 
 	/* Shared anonymous memory whose second page is named: one file, two names. */
 	p = mmap(NULL, 2 * pg, PROT_READ | PROT_WRITE,
 		 MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (p == MAP_FAILED || set_anon_name(p + pg, pg, "pgi-shm"))
-		return kid_fail(ack, "named shared anon: %s", strerror(errno));
+		return pgi_child_fail(ack, "named shared anon: %s", strerror(errno));
 
-	pgi_kid_ready(ack);
-	return pgi_kid_block(cmd);
+	pgi_child_ready(ack);
+	return pgi_child_block(cmd);
 }
 
 /*
@@ -259,13 +241,13 @@ static int kid_many(int cmd, int ack, void *arg)
 	p = mmap(NULL, n * pg, PROT_READ,
 		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 	if (p == MAP_FAILED)
-		return kid_fail(ack, "mmap: %s", strerror(errno));
+		return pgi_child_fail(ack, "mmap: %s", strerror(errno));
 	for (i = 1; i < n; i += 2)
 		if (mprotect(p + i * pg, pg, PROT_READ | PROT_WRITE))
-			return kid_fail(ack, "mprotect %ld: %s", i,
-					strerror(errno));
-	pgi_kid_ready(ack);
-	return pgi_kid_block(cmd);
+			return pgi_child_fail(ack, "mprotect %ld: %s", i,
+					      strerror(errno));
+	pgi_child_ready(ack);
+	return pgi_child_block(cmd);
 }
 
 /* Changes its memory map on command: 'm'map, 'p'rotect, 'u'nmap a page. */
@@ -276,8 +258,8 @@ static int kid_vm_seq(int cmd, int ack, void *arg)
 	int ret;
 
 	(void)arg;
-	pgi_kid_ready(ack);
-	while (pgi_kid_command(cmd, &c)) {
+	pgi_child_ready(ack);
+	while (pgi_child_command(cmd, &c)) {
 		switch (c) {
 		case 'm':
 			p = mmap(NULL, pg, PROT_READ | PROT_WRITE,
@@ -294,8 +276,8 @@ static int kid_vm_seq(int cmd, int ack, void *arg)
 			ret = -1;
 		}
 		if (ret)
-			return kid_fail(ack, "op %c: %s", c, strerror(errno));
-		pgi_kid_ready(ack);
+			return pgi_child_fail(ack, "op %c: %s", c, strerror(errno));
+		pgi_child_ready(ack);
 	}
 	return 0;
 }
@@ -303,79 +285,34 @@ static int kid_vm_seq(int cmd, int ack, void *arg)
 /* Starts NR_THREADS more threads, then sleeps. */
 static int kid_threads(int cmd, int ack, void *arg)
 {
-	pthread_t t;
-	int i, err;
-
 	(void)arg;
-	for (i = 0; i < NR_THREADS; i++) {
-		err = pthread_create(&t, NULL, pgi_pause_thread, NULL);
-		if (err)
-			return kid_fail(ack, "pthread_create: %s",
-					strerror(err));
-	}
-	pgi_kid_ready(ack);
-	return pgi_kid_block(cmd);
+	if (pgi_start_threads(NR_THREADS, 0) < NR_THREADS)
+		return pgi_child_fail(ack, "pthread_create: %s",
+				      strerror(errno));
+	pgi_child_ready(ack);
+	return pgi_child_block(cmd);
 }
 
 /* ---- the parent's side ---- */
 
 /* Forks a child that runs @fn and exits with its return value. */
-static struct pgi_kid *kid_spawn(struct __test_metadata *_metadata,
-				 FIXTURE_DATA(facts) *self, pgi_kid_fn fn,
-				 void *arg)
+static struct pgi_child *kid_spawn(struct __test_metadata *_metadata,
+				   FIXTURE_DATA(facts) *self, pgi_child_fn fn,
+				   void *arg)
 {
-	return pgi_kid_spawn(_metadata, self->kids, &self->nr_kids, NR_KIDS,
-			     fn, arg);
-}
-
-/* Reads what a child sent until it closes its pipe; NUL-terminated. */
-static void kid_read_all(struct pgi_kid *k, char *msg, size_t len)
-{
-	size_t got = 0;
-	ssize_t n;
-
-	while (got < len - 1) {
-		n = read(k->ack, msg + got, len - 1 - got);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		got += n;
-	}
-	msg[got] = '\0';
-}
-
-/* Waits for the child's "ready" byte (and fails with its reason if not). */
-static void kid_wait(struct __test_metadata *_metadata, struct pgi_kid *k)
-{
-	char msg[REPORT_MAX];
-	ssize_t n;
-
-	do {
-		n = read(k->ack, msg, 1);
-	} while (n < 0 && errno == EINTR);
-	if (n == 1 && msg[0] == 'r')
-		return;
-	msg[n == 1 ? 1 : 0] = '\0';
-	if (n == 1)
-		kid_read_all(k, msg + 1, sizeof(msg) - 1);
-	ASSERT_EQ(1, n) {
-		TH_LOG("child %d exited before it was ready", k->pid);
-	}
-	ASSERT_EQ('r', msg[0]) {
-		TH_LOG("child %d: %s", k->pid, msg);
-	}
+	return pgi_child_spawn(_metadata, self->kids, &self->nr_kids, NR_KIDS,
+			       fn, arg);
 }
 
 /* Reaps a reporting child: it must have said "ok" and exited 0. */
 static void kid_check_report(struct __test_metadata *_metadata,
-			     struct pgi_kid *k)
+			     struct pgi_child *k)
 {
-	char msg[REPORT_MAX];
+	char msg[PGI_CHILD_MSG_MAX];
 	int status;
 
-	kid_read_all(k, msg, sizeof(msg));
-	status = pgi_kid_stop(_metadata, k);
+	pgi_child_report(k, msg, sizeof(msg));
+	status = pgi_child_reap(_metadata, k);
 	ASSERT_STREQ("ok", msg);
 	ASSERT_TRUE(WIFEXITED(status));
 	ASSERT_EQ(0, WEXITSTATUS(status));
@@ -615,22 +552,6 @@ static const struct procrec *query_pid(struct __test_metadata *_metadata,
 	return rec;
 }
 
-static const struct procrec_vma *first_vma(const void *buf,
-					   const struct procrec *rec)
-{
-	if (!rec->first_vma_offset)
-		return NULL;
-	return (const void *)((const char *)buf + rec->first_vma_offset);
-}
-
-static const struct procrec_vma *next_vma(const void *buf,
-					  const struct procrec_vma *vma)
-{
-	if (!vma->next_procrec_vma_offset)
-		return NULL;
-	return (const void *)((const char *)buf + vma->next_procrec_vma_offset);
-}
-
 static const char *vma_name(const void *buf, const struct procrec_vma *vma)
 {
 	if (!vma->backing_file_name_offset)
@@ -643,12 +564,12 @@ static void check_vmas(struct __test_metadata *_metadata, const void *buf,
 		       const struct procrec *rec,
 		       const struct maps_line *lines, size_t nr)
 {
-	const struct procrec_vma *vma = first_vma(buf, rec);
+	const struct procrec_vma *vma = pgi_first_vma(buf, rec);
 	char got[PATH_MAX + 128], want[PATH_MAX + 128];
 	size_t i, differ = 0;
 
 	ASSERT_EQ(nr, (size_t)rec->nr_vmas);
-	for (i = 0; i < nr; i++, vma = next_vma(buf, vma)) {
+	for (i = 0; i < nr; i++, vma = pgi_next_vma(buf, vma)) {
 		const struct maps_line *l = &lines[i];
 		const char *name;
 
@@ -726,9 +647,9 @@ static bool wait_state(pid_t pid, char state)
 /* A busy child is R, as /proc/PID/stat shows. */
 TEST_F(facts, state_running)
 {
-	struct pgi_kid *k = kid_spawn(_metadata, self, kid_spinner, NULL);
+	struct pgi_child *k = kid_spawn(_metadata, self, kid_spinner, NULL);
 
-	kid_wait(_metadata, k);
+	pgi_child_wait(_metadata, k);
 	check_state(_metadata, k->pid, 'R', 0,
 		    PROCESS_INFO_STATUS | PROCESS_INFO_IDS);
 }
@@ -736,9 +657,9 @@ TEST_F(facts, state_running)
 /* A child blocked reading a pipe is S, as /proc/PID/stat shows. */
 TEST_F(facts, state_sleeping)
 {
-	struct pgi_kid *k = kid_spawn(_metadata, self, kid_sleeper, NULL);
+	struct pgi_child *k = kid_spawn(_metadata, self, kid_sleeper, NULL);
 
-	kid_wait(_metadata, k);
+	pgi_child_wait(_metadata, k);
 	ASSERT_TRUE(wait_state(k->pid, 'S'));
 	check_state(_metadata, k->pid, 'S', 0,
 		    PROCESS_INFO_STATUS | PROCESS_INFO_IDS);
@@ -747,10 +668,10 @@ TEST_F(facts, state_sleeping)
 /* A child stopped by SIGSTOP is T, as /proc/PID/stat shows. */
 TEST_F(facts, state_stopped)
 {
-	struct pgi_kid *k = kid_spawn(_metadata, self, kid_sleeper, NULL);
+	struct pgi_child *k = kid_spawn(_metadata, self, kid_sleeper, NULL);
 	int status;
 
-	kid_wait(_metadata, k);
+	pgi_child_wait(_metadata, k);
 	ASSERT_EQ(0, kill(k->pid, SIGSTOP));
 	ASSERT_EQ(k->pid, waitpid(k->pid, &status, WUNTRACED));
 	ASSERT_TRUE(WIFSTOPPED(status));
@@ -763,12 +684,11 @@ TEST_F(facts, state_zombie)
 {
 	const __u64 mm_facts = PROCESS_INFO_VM_COUNTERS | PROCESS_INFO_VM_SEQ |
 			       PROCESS_INFO_MEMORY_MAP;
-	struct pgi_kid *k = kid_spawn(_metadata, self, kid_sleeper, NULL);
+	struct pgi_child *k = kid_spawn(_metadata, self, kid_sleeper, NULL);
 	siginfo_t info;
 
-	kid_wait(_metadata, k);
-	close(k->cmd);
-	k->cmd = -1;
+	pgi_child_wait(_metadata, k);
+	pgi_child_close(k);
 	memset(&info, 0, sizeof(info));
 	ASSERT_EQ(0, waitid(P_PID, k->pid, &info, WEXITED | WNOWAIT));
 	ASSERT_EQ(k->pid, info.si_pid);
@@ -782,11 +702,11 @@ TEST_F(facts, comm)
 	static const char name[] = "pgi-renamed";
 	char comm[PGI_COMM_MAX];
 	const struct procrec *rec;
-	struct pgi_kid *k;
+	struct pgi_child *k;
 	void *buf;
 
 	k = kid_spawn(_metadata, self, kid_sleeper, (void *)name);
-	kid_wait(_metadata, k);
+	pgi_child_wait(_metadata, k);
 	ASSERT_EQ(0, pgi_read_comm(k->pid, comm, sizeof(comm)));
 	ASSERT_STREQ(name, comm);
 	rec = query_pid(_metadata, k->pid, 0, PROCESS_INFO_COMM, &buf);
@@ -800,11 +720,11 @@ TEST_F(facts, ids)
 {
 	long long pid, tgid, ppid;
 	const struct procrec *rec;
-	struct pgi_kid *k;
+	struct pgi_child *k;
 	void *buf;
 
 	k = kid_spawn(_metadata, self, kid_sleeper, NULL);
-	kid_wait(_metadata, k);
+	pgi_child_wait(_metadata, k);
 	ASSERT_EQ(1, read_status(k->pid, "Pid", &pid, 1));
 	ASSERT_EQ(1, read_status(k->pid, "Tgid", &tgid, 1));
 	ASSERT_EQ(1, read_status(k->pid, "PPid", &ppid, 1));
@@ -824,11 +744,11 @@ TEST_F(facts, creds)
 {
 	long long uid[4], gid[4];
 	const struct procrec *rec;
-	struct pgi_kid *k;
+	struct pgi_child *k;
 	void *buf;
 
 	k = kid_spawn(_metadata, self, kid_creds, NULL);
-	kid_wait(_metadata, k);
+	pgi_child_wait(_metadata, k);
 	ASSERT_EQ(4, read_status(k->pid, "Uid", uid, 4));
 	ASSERT_EQ(4, read_status(k->pid, "Gid", gid, 4));
 	rec = query_pid(_metadata, k->pid, 0, PROCESS_INFO_CREDS, &buf);
@@ -876,9 +796,9 @@ static void check_prio(struct __test_metadata *_metadata, pid_t pid,
 /* After setpriority(7), prio and nice are those of /proc; policy SCHED_OTHER. */
 TEST_F(facts, prio_nice)
 {
-	struct pgi_kid *k = kid_spawn(_metadata, self, kid_sleeper, NULL);
+	struct pgi_child *k = kid_spawn(_metadata, self, kid_sleeper, NULL);
 
-	kid_wait(_metadata, k);
+	pgi_child_wait(_metadata, k);
 	ASSERT_EQ(0, setpriority(PRIO_PROCESS, k->pid, 7));
 	check_prio(_metadata, k->pid, SCHED_OTHER);
 	ASSERT_EQ(7, getpriority(PRIO_PROCESS, k->pid));
@@ -888,9 +808,9 @@ TEST_F(facts, prio_nice)
 TEST_F(facts, prio_fifo)
 {
 	struct sched_param sp = { .sched_priority = 10 };
-	struct pgi_kid *k = kid_spawn(_metadata, self, kid_sleeper, NULL);
+	struct pgi_child *k = kid_spawn(_metadata, self, kid_sleeper, NULL);
 
-	kid_wait(_metadata, k);
+	pgi_child_wait(_metadata, k);
 	ASSERT_EQ(0, sched_setscheduler(k->pid, SCHED_FIFO, &sp)) {
 		TH_LOG("sched_setscheduler: %s", strerror(errno));
 	}
@@ -902,11 +822,11 @@ TEST_F(facts, oom_score_adj)
 {
 	const struct procrec *rec;
 	char path[64];
-	struct pgi_kid *k;
+	struct pgi_child *k;
 	void *buf;
 
 	k = kid_spawn(_metadata, self, kid_sleeper, NULL);
-	kid_wait(_metadata, k);
+	pgi_child_wait(_metadata, k);
 	proc_path(path, sizeof(path), k->pid, "oom_score_adj");
 	ASSERT_EQ(0, pgi_write_long(path, 123));
 	ASSERT_EQ(123, pgi_read_long(path));
@@ -934,13 +854,13 @@ TEST_F(facts, vm_counters)
 	long long before[5], after[5];
 	const struct procrec *rec;
 	__u64 got[5];
-	struct pgi_kid *k;
+	struct pgi_child *k;
 	void *buf;
 	int i;
 
 	add_file(_metadata, self, "data", VM_FILE_KB * 1024L);
 	k = kid_spawn(_metadata, self, kid_vm, self->files[0]);
-	kid_wait(_metadata, k);
+	pgi_child_wait(_metadata, k);
 
 	read_vm_status(_metadata, k->pid, before);
 	rec = query_pid(_metadata, k->pid, 0, PROCESS_INFO_VM_COUNTERS, &buf);
@@ -1019,7 +939,7 @@ TEST_F_TIMEOUT(facts, memory_map, 120)
 	const struct procrec *rec;
 	size_t nr, i, j, nr_shared = 0, nr_exe = 0;
 	__u64 shared_offs = 0;
-	struct pgi_kid *k;
+	struct pgi_child *k;
 	ssize_t n;
 	void *buf;
 
@@ -1035,7 +955,7 @@ TEST_F_TIMEOUT(facts, memory_map, 120)
 	exe[n] = '\0';
 
 	k = kid_spawn(_metadata, self, kid_map, &files);
-	kid_wait(_metadata, k);
+	pgi_child_wait(_metadata, k);
 	lines = read_maps(k->pid, &nr);
 	ASSERT_NE(NULL, lines);
 	rec = query_pid(_metadata, k->pid, 0, want, &buf);
@@ -1058,7 +978,8 @@ TEST_F_TIMEOUT(facts, memory_map, 120)
 	/* Identical names within the record are stored once. */
 	vmas = calloc(nr, sizeof(*vmas));
 	ASSERT_NE(NULL, vmas);
-	for (i = 0, vma = first_vma(buf, rec); i < nr; i++, vma = next_vma(buf, vma))
+	for (i = 0, vma = pgi_first_vma(buf, rec); i < nr;
+	     i++, vma = pgi_next_vma(buf, vma))
 		vmas[i] = vma;
 	for (i = 0; i < nr; i++) {
 		const char *name = vma_name(buf, vmas[i]);
@@ -1096,14 +1017,14 @@ TEST_F_TIMEOUT(facts, many_vmas, 600)
 	const __u64 want = PROCESS_INFO_IDS | PROCESS_INFO_MEMORY_MAP;
 	const struct procrec *rec;
 	struct maps_line *lines;
-	struct pgi_kid *k;
+	struct pgi_child *k;
 	size_t nr;
 	void *buf;
 
 	pgi_map_count_raise(_metadata, MAP_COUNT_NEEDED, &self->old_map_count);
 
 	k = kid_spawn(_metadata, self, kid_many, NULL);
-	kid_wait(_metadata, k);
+	pgi_child_wait(_metadata, k);
 	lines = read_maps(k->pid, &nr);
 	ASSERT_NE(NULL, lines);
 	ASSERT_GE(nr, (size_t)MANY_VMAS);
@@ -1114,7 +1035,7 @@ TEST_F_TIMEOUT(facts, many_vmas, 600)
 	free_maps(lines, nr);
 	free(buf);
 
-	pgi_kid_stop(_metadata, k);
+	pgi_child_reap(_metadata, k);
 	ASSERT_EQ(0, pgi_map_count_restore(&self->old_map_count));
 }
 
@@ -1133,7 +1054,7 @@ TEST_F_TIMEOUT(facts, all_maps_batched, 300)
 	pid_t pids[BATCH_SLEEPERS + 1];
 	const struct procrec *rec;
 	struct maps_line *lines;
-	struct pgi_kid *big = NULL;
+	struct pgi_child *big = NULL;
 	int i, seen = 0;
 	size_t nr;
 	void *buf;
@@ -1143,7 +1064,7 @@ TEST_F_TIMEOUT(facts, all_maps_batched, 300)
 			/* In the middle of the task list. */
 			big = kid_spawn(_metadata, self, kid_many,
 					(void *)(long)BATCH_BIG_VMAS);
-			kid_wait(_metadata, big);
+			pgi_child_wait(_metadata, big);
 		}
 		pids[i] = fork();
 		ASSERT_GE(pids[i], 0);
@@ -1179,7 +1100,7 @@ TEST_F_TIMEOUT(facts, all_maps_batched, 300)
 		kill(pids[i], SIGKILL);
 		ASSERT_EQ(pids[i], waitpid(pids[i], NULL, 0));
 	}
-	pgi_kid_stop(_metadata, big);
+	pgi_child_reap(_metadata, big);
 }
 
 static __u64 vm_seq_of(struct __test_metadata *_metadata, pid_t pid)
@@ -1196,23 +1117,23 @@ static __u64 vm_seq_of(struct __test_metadata *_metadata, pid_t pid)
 	return seq;
 }
 
-static void kid_command(struct __test_metadata *_metadata, struct pgi_kid *k,
+static void kid_command(struct __test_metadata *_metadata, struct pgi_child *k,
 			char op)
 {
 	ASSERT_EQ(1, write(k->cmd, &op, 1));
-	kid_wait(_metadata, k);
+	pgi_child_wait(_metadata, k);
 }
 
 /* vm_seq stays put while nothing changes and moves on mmap, mprotect, munmap. */
 TEST_F(facts, vm_seq)
 {
 	static const char ops[] = { 'm', 'p', 'u' };
-	struct pgi_kid *k;
+	struct pgi_child *k;
 	__u64 seq, prev;
 	unsigned int i;
 
 	k = kid_spawn(_metadata, self, kid_vm_seq, NULL);
-	kid_wait(_metadata, k);
+	pgi_child_wait(_metadata, k);
 	prev = vm_seq_of(_metadata, k->pid);
 	/* Nothing takes a quiescent child's mmap lock for writing (no THP). */
 	ASSERT_EQ(prev, vm_seq_of(_metadata, k->pid));
@@ -1285,11 +1206,11 @@ TEST_F(facts, threads)
 	const struct procrec *rec;
 	char path[80];
 	long long ppid;
-	struct pgi_kid *k;
+	struct pgi_child *k;
 	void *buf;
 
 	k = kid_spawn(_metadata, self, kid_threads, NULL);
-	kid_wait(_metadata, k);
+	pgi_child_wait(_metadata, k);
 	nr = read_tids(k->pid, tids, ARRAY_SIZE(tids));
 	ASSERT_EQ(NR_THREADS + 1, nr);
 
@@ -1345,12 +1266,12 @@ TEST_F(facts, pidfd)
 	__u64 buf0[512];
 	const struct procrec *rec;
 	int pidfd, fd, status;
-	struct pgi_kid *k;
+	struct pgi_child *k;
 	size_t sz;
 	void *buf;
 
 	k = kid_spawn(_metadata, self, kid_sleeper, NULL);
-	kid_wait(_metadata, k);
+	pgi_child_wait(_metadata, k);
 	pidfd = pgi_pidfd_open(k->pid);
 	ASSERT_GE(pidfd, 0) {
 		TH_LOG("pidfd_open: %s", strerror(errno));
@@ -1364,7 +1285,7 @@ TEST_F(facts, pidfd)
 	ASSERT_EQ(getpid(), rec->ppid);
 	free(buf);
 
-	status = pgi_kid_stop(_metadata, k);
+	status = pgi_child_reap(_metadata, k);
 	ASSERT_TRUE(WIFEXITED(status));
 	buf = query(_metadata, 1, &pidfd, flags, PROCESS_INFO_IDS);
 	ASSERT_EQ(1U, ((struct process_info *)buf)->nr_procrecs);
@@ -1517,7 +1438,7 @@ static int kid_noaccess(int cmd, int ack, void *arg)
 /* Without ptrace access MEMORY_MAP and VM_SEQ are NOACCESS; ids remain. */
 TEST_F(facts, noaccess)
 {
-	struct pgi_kid *k = kid_spawn(_metadata, self, kid_noaccess, NULL);
+	struct pgi_child *k = kid_spawn(_metadata, self, kid_noaccess, NULL);
 
 	kid_check_report(_metadata, k);
 }
@@ -1525,25 +1446,20 @@ TEST_F(facts, noaccess)
 /* Pid 1 of a new pid namespace: its view of ALL, ids and an outside pid. */
 static int ns_init(int ack, pid_t outside)
 {
+	const struct pgi_blocked blocked = { 0 };
 	const struct process_info *hdr;
 	const struct procrec *rec;
-	int hold[2], status, me = 1;
-	char why[256], c;
+	struct pgi_child child;
+	int status, me = 1;
+	char why[256];
 	pid_t kid;
 	size_t used;
 	void *buf;
 
 	KID_CHECK(ack, getpid() == 1, "pid %d", getpid());
-	KID_CHECK(ack, !pipe(hold), "%s", strerror(errno));
-	kid = fork();
-	KID_CHECK(ack, kid >= 0, "%s", strerror(errno));
-	if (kid == 0) {
-		close(hold[1]);
-		while (read(hold[0], &c, 1) < 0 && errno == EINTR)
-			;
-		_exit(0);
-	}
-	close(hold[0]);
+	KID_CHECK(ack, !pgi_spawn_blocked(&child, &blocked), "%s",
+		  strerror(errno));
+	kid = child.pid;
 	KID_CHECK(ack, kid == 2, "first child is %d", kid);
 
 	/* ALL: exactly this namespace's two processes, with local ids. */
@@ -1581,8 +1497,7 @@ static int ns_init(int ack, pid_t outside)
 		  rec->tid == outside && rec->mask == 0, "");
 	free(buf);
 
-	close(hold[1]);
-	KID_CHECK(ack, waitpid(kid, &status, 0) == kid, "%s", strerror(errno));
+	KID_CHECK(ack, !pgi_child_stop(&child, &status), "%s", strerror(errno));
 	return kid_ok(ack);
 }
 
@@ -1606,7 +1521,7 @@ static int kid_pidns(int cmd, int ack, void *arg)
 /* In a new pid namespace ALL sees only that namespace, with its own pids. */
 TEST_F(facts, pid_namespace)
 {
-	struct pgi_kid *k = kid_spawn(_metadata, self, kid_pidns, NULL);
+	struct pgi_child *k = kid_spawn(_metadata, self, kid_pidns, NULL);
 
 	kid_check_report(_metadata, k);
 }

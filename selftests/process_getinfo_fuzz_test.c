@@ -21,10 +21,21 @@
 #include <sys/eventfd.h>
 
 #include "kselftest_harness.h"
-#include "pgi_util.h"
+#include "pgi_harness.h"
 
-/* About a minute under TCG with KASAN; stress runs ask for millions. */
+/* About four minutes under TCG with KASAN; stress runs ask for millions. */
 #define DEFAULT_CALLS		150000
+/*
+ * The time limit of random_arguments: FIXED_SECS plus a second per
+ * CALLS_PER_SEC calls (a call took 1.5 ms under TCG with KASAN: 2 ms each
+ * leaves room), checked as the calls go.  The harness's timeout holds
+ * MAX_CALLS, more than make stress's 2,000,000.
+ */
+#define FIXED_SECS		300
+#define CALLS_PER_SEC		500
+#define MAX_CALLS		2500000ULL
+#define RANDOM_TIMEOUT		(FIXED_SECS + MAX_CALLS / CALLS_PER_SEC)
+#define BUDGET_EVERY		1024	/* calls between checks of the limit */
 #define ERRNO_MAX		256
 #define NR_MAX			PROCESS_GETINFO_NR_PROC_MAX
 #define HDR			PROCESS_INFO_SIZE_VER0
@@ -79,8 +90,8 @@ struct mem {
 
 /* Processes and descriptors the ids are drawn from. */
 struct targets {
-	pid_t child;		/* blocked on a pipe, with CHILD_THREADS threads */
-	int child_cmd;
+	struct pgi_child kid;	/* blocked on a pipe, with CHILD_THREADS threads */
+	pid_t child;		/* its pid */
 	pid_t zombie;		/* exited, not reaped */
 	pid_t reaped;		/* exited and reaped: its pid names nothing */
 	int pidfd_child, pidfd_self, pidfd_zombie, pidfd_reaped;
@@ -98,12 +109,14 @@ FIXTURE(fuzz)
  * The setup of the blocked child (with CHILD_THREADS threads, started by
  * pgi_spawn_blocked()): a file mapping.
  */
-static void child_setup(void)
+static int child_setup(void *arg)
 {
 	int fd = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
 
+	(void)arg;
 	if (fd >= 0)
 		mmap(NULL, 4096, PROT_READ, MAP_PRIVATE, fd, 0);
+	return 0;
 }
 
 static int setup_mem(struct mem *m)
@@ -148,20 +161,24 @@ static int seal_ro(struct mem *m, const int *ids)
 
 FIXTURE_SETUP(fuzz)
 {
+	const struct pgi_blocked blocked = {
+		.setup = child_setup, .nr_threads = CHILD_THREADS,
+	};
 	struct process_info hdr;
 	struct targets *t = &self->t;
 	int ro_ids[RO_NR_IDS];
 	int p[2];
 
 	memset(t, 0, sizeof(*t));
+	t->kid = PGI_CHILD_NONE;
 	self->m.base = MAP_FAILED;
 	self->m.check = NULL;
 	PGI_PROBE_OR_SKIP(&hdr);
 	self->supported = hdr.supported_mask;
 	ASSERT_EQ(0, setup_mem(&self->m));
 
-	t->child = pgi_spawn_blocked(&t->child_cmd, child_setup, CHILD_THREADS);
-	ASSERT_GT(t->child, 0);
+	ASSERT_EQ(0, pgi_spawn_blocked(&t->kid, &blocked));
+	t->child = t->kid.pid;
 	t->zombie = fork();
 	ASSERT_GE(t->zombie, 0);
 	if (!t->zombie)
@@ -208,12 +225,7 @@ FIXTURE_TEARDOWN(fuzz)
 {
 	struct targets *t = &self->t;
 
-	if (t->child_cmd > 0)
-		close(t->child_cmd);
-	if (t->child > 0) {
-		kill(t->child, SIGKILL);
-		waitpid(t->child, NULL, 0);
-	}
+	pgi_child_kill(&t->kid);
 	if (t->zombie > 0)
 		waitpid(t->zombie, NULL, 0);
 	if (self->m.base != MAP_FAILED)
@@ -1094,10 +1106,11 @@ static unsigned long long fuzz_calls(void)
  * Random arguments, PGI_FUZZ_CALLS of them: each result is one the
  * contract allows for its arguments, with well-formed output.
  */
-TEST_F(fuzz, random_arguments)
+TEST_F_TIMEOUT(fuzz, random_arguments, RANDOM_TIMEOUT)
 {
 	const char *env_seed = getenv("PGI_FUZZ_SEED");
 	unsigned long long n = fuzz_calls(), seed, i, mask;
+	long long start_ms = pgi_now_ms();
 	struct timespec t0, t1;
 	struct stats *st;
 	char why[WHY_MAX], desc[512], hist[1024];
@@ -1112,10 +1125,18 @@ TEST_F(fuzz, random_arguments)
 	       (unsigned long long)time(NULL) ^ ((unsigned long long)getpid() << 32);
 	rng_state = seed ? seed : 1;
 	TH_LOG("seed %#llx (PGI_FUZZ_SEED), %llu calls (PGI_FUZZ_CALLS)", seed, n);
+	ASSERT_LE(n, MAX_CALLS) {
+		TH_LOG("at most %llu calls fit the %llu s timeout", MAX_CALLS,
+		       RANDOM_TIMEOUT);
+	}
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 
 	for (i = 0; i < n; i++) {
 		size_t dirty;
+
+		if (i % BUDGET_EVERY == 0)
+			pgi_assert_within(_metadata, start_ms,
+					  FIXED_SECS + n / CALLS_PER_SEC);
 
 		make_call(self, &c);
 		mask = allowed(self, &c);
@@ -1204,9 +1225,4 @@ TEST_F(fuzz, random_arguments)
 	free(st);
 }
 
-int main(int argc, char **argv)
-{
-	/* Emulated, a call takes well under a millisecond: 2 ms each is ample. */
-	_fuzz_random_arguments_object->timeout = 300 + fuzz_calls() / 500;
-	return test_harness_run(argc, argv);
-}
+TEST_HARNESS_MAIN

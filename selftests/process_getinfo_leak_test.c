@@ -18,7 +18,7 @@
 #include <sched.h>
 
 #include "kselftest_harness.h"
-#include "pgi_util.h"
+#include "pgi_harness.h"
 
 #define HDR			PROCESS_INFO_SIZE_VER0
 #define KERNEL_START		0xffff800000000000ULL
@@ -32,8 +32,8 @@
 FIXTURE(leak)
 {
 	__u64 supported;
-	pid_t child;
-	int child_cmd;
+	struct pgi_child kid;	/* blocked, with CHILD_THREADS threads */
+	pid_t child;		/* its pid */
 };
 
 /*
@@ -41,11 +41,12 @@ FIXTURE(leak)
  * pgi_spawn_blocked()): a name, a file mapping, shared and named anonymous
  * memory: every kind of record and VMA.
  */
-static void child_setup(void)
+static int child_setup(void *arg)
 {
 	int fd;
 	char *a;
 
+	(void)arg;
 	prctl(PR_SET_NAME, "pgi-leak-kid");
 	fd = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
 	if (fd >= 0)
@@ -57,24 +58,27 @@ static void child_setup(void)
 	if (a != MAP_FAILED)
 		prctl(PR_SET_VMA, PR_SET_VMA_ANON_NAME,
 		      (unsigned long)a, 4096, "pgi-leak");
+	return 0;
 }
 
 FIXTURE_SETUP(leak)
 {
+	const struct pgi_blocked blocked = {
+		.setup = child_setup, .nr_threads = CHILD_THREADS,
+	};
 	struct process_info hdr;
 
+	self->kid = PGI_CHILD_NONE;
 	self->child = 0;
-	self->child_cmd = -1;
 	PGI_PROBE_OR_SKIP(&hdr);
 	self->supported = hdr.supported_mask;
-	self->child = pgi_spawn_blocked(&self->child_cmd, child_setup,
-					CHILD_THREADS);
-	ASSERT_GT(self->child, 0);
+	ASSERT_EQ(0, pgi_spawn_blocked(&self->kid, &blocked));
+	self->child = self->kid.pid;
 }
 
 FIXTURE_TEARDOWN(leak)
 {
-	pgi_reap_child(self->child, self->child_cmd);
+	pgi_child_kill(&self->kid);
 }
 
 /* ---- what a well-behaved buffer looks like ---- */
@@ -655,75 +659,81 @@ static int ns_child_check(const struct ns_check *nc, int out)
 	return err ? 1 : 0;
 }
 
+/* Who the child of run_in_userns() becomes before it enters the namespace. */
+struct userns_child {
+	const struct ns_check *nc;
+	uid_t uid;		/* if not -1 */
+	gid_t gid;		/* if not -1 */
+};
+
+/*
+ * The child of run_in_userns(): becomes @arg's ids, enters a new user
+ * namespace and says "r" (or 's' when there are no user namespaces to
+ * enter, 'e' on another error), then on the parent's go (once its maps
+ * are written) runs ns_child_check(), which replies with its message.
+ */
+static int userns_child(int cmd, int ack, void *arg)
+{
+	const struct userns_child *u = arg;
+	char c;
+
+	if (u->gid != (gid_t)-1 &&
+	    (setgroups(0, NULL) || setresgid(u->gid, u->gid, u->gid)))
+		return 3;
+	if (u->uid != (uid_t)-1 && setresuid(u->uid, u->uid, u->uid))
+		return 3;
+	if (unshare(CLONE_NEWUSER)) {
+		c = errno == EPERM || errno == EINVAL || errno == ENOSPC ?
+		    's' : 'e';
+		if (write(ack, &c, 1) < 0)
+			return 2;
+		return 4;
+	}
+	pgi_child_ready(ack);
+	if (!pgi_child_command(cmd, &c))
+		return 2;
+	return ns_child_check(u->nc, ack);
+}
+
 /*
  * Runs ns_child_check() in a child that first becomes @uid/@gid (if not
  * -1) and enters a new user namespace, whose maps are then written from
- * here if @map.  Returns the child's exit status; its message in @msg.
+ * here if @map.  Returns the child's exit status (-1 if it cannot be
+ * started or waited for, -2 without user namespaces); its message in @msg.
  */
 static int run_in_userns(struct ns_check *nc, uid_t uid, gid_t gid, bool map,
 			 char *msg, size_t msglen)
 {
-	int go[2], ready[2], rep[2], status;
+	const struct userns_child u = { .nc = nc, .uid = uid, .gid = gid };
 	char c, path[64], line[64];
-	ssize_t n;
-	pid_t pid;
+	struct pgi_child child;
+	int status;
 
-	if (pipe2(go, O_CLOEXEC) || pipe2(ready, O_CLOEXEC) ||
-	    pipe2(rep, O_CLOEXEC))
+	if (pgi_child_start(&child, userns_child, (void *)&u))
 		return -1;
-	pid = fork();
-	if (pid < 0)
-		return -1;
-	if (pid == 0) {
-		close(go[1]);
-		close(ready[0]);
-		close(rep[0]);
-		if (gid != (gid_t)-1 &&
-		    (setgroups(0, NULL) || setresgid(gid, gid, gid)))
-			_exit(3);
-		if (uid != (uid_t)-1 && setresuid(uid, uid, uid))
-			_exit(3);
-		if (unshare(CLONE_NEWUSER)) {
-			c = errno == EPERM || errno == EINVAL || errno == ENOSPC ?
-			    's' : 'e';
-			if (write(ready[1], &c, 1) < 0)
-				_exit(2);
-			_exit(4);
-		}
-		if (write(ready[1], "r", 1) != 1)
-			_exit(2);
-		if (read(go[0], &c, 1) != 1)
-			_exit(2);
-		_exit(ns_child_check(nc, rep[1]));
-	}
-	close(go[0]);
-	close(ready[1]);
-	close(rep[1]);
-	if (read(ready[0], &c, 1) != 1)
+	if (read(child.ack, &c, 1) != 1)
 		c = 'e';
 	if (c == 'r' && map) {
 		snprintf(line, sizeof(line), "0 %u 1", uid);
-		snprintf(path, sizeof(path), "/proc/%d/uid_map", pid);
+		snprintf(path, sizeof(path), "/proc/%d/uid_map", child.pid);
 		if (pgi_write_str(path, line))
 			c = 'm';
 		snprintf(line, sizeof(line), "0 %u 1", gid);
-		snprintf(path, sizeof(path), "/proc/%d/gid_map", pid);
+		snprintf(path, sizeof(path), "/proc/%d/gid_map", child.pid);
 		if (pgi_write_str(path, line))
 			c = 'm';
 	}
 	/* A child that failed has exited: no write to its closed pipe. */
-	if ((c == 'r' || c == 'm') && write(go[1], "g", 1) < 0)
+	if ((c == 'r' || c == 'm') && write(child.cmd, "g", 1) < 0)
 		c = 'e';
-	close(go[1]);
-	n = read(rep[0], msg, msglen - 1);
-	msg[n > 0 ? n : 0] = '\0';
+	pgi_child_close(&child);
+	pgi_child_report(&child, msg, msglen);
 	if (c == 's')
 		snprintf(msg, msglen, "no user namespaces here");
 	else if (c == 'm')
 		snprintf(msg, msglen, "cannot write the id maps");
-	close(ready[0]);
-	close(rep[0]);
-	waitpid(pid, &status, 0);
+	if (pgi_child_stop(&child, &status))
+		return -1;
 	if (c == 's')
 		return -2;
 	return WIFEXITED(status) ? WEXITSTATUS(status) : 128;

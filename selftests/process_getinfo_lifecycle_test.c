@@ -22,14 +22,23 @@
 #include <sched.h>
 
 #include "kselftest_harness.h"
-#include "pgi_util.h"
+#include "pgi_harness.h"
 
 #define MODULE_PATH		"/lib/process_getinfo.ko"
 #define MODULE_NAME		"process_getinfo"
 #define DEFAULT_LOOPS		20
+/*
+ * The time limit of load_unload_under_calls: FIXED_SECS plus ROUND_SECS a
+ * round (a round takes about 1.7 s under TCG with KASAN), checked round by
+ * round.  The harness's timeout holds MAX_LOOPS rounds, more than make
+ * stress's 200.
+ */
+#define FIXED_SECS		120
+#define ROUND_SECS		5
+#define MAX_LOOPS		250
+#define UNDER_CALLS_TIMEOUT	(FIXED_SECS + MAX_LOOPS * ROUND_SECS)
 #define NR_CALLERS		3
 #define ERRNO_MAX		256
-#define FAIL_MAX		512
 /* Retry a refused unload this long before lightening the calls. */
 #define UNLOAD_SPIN_MS		500
 /* ...and give up this long after that. */
@@ -64,9 +73,7 @@ struct shared {
 	int loaded;
 	unsigned char changed[RING];
 	__u64 mask;		/* every fact the module supports */
-	pthread_mutex_t lock;
-	int failed;
-	char why[FAIL_MAX];
+	struct pgi_failure fail;
 	struct caller callers[NR_CALLERS];
 };
 
@@ -165,21 +172,8 @@ FIXTURE_TEARDOWN(lifecycle)
 		umount(PGI_DEBUGFS);
 }
 
-static __attribute__((format(printf, 2, 3)))
-void sh_fail(struct shared *sh, const char *fmt, ...)
-{
-	va_list ap;
-
-	pthread_mutex_lock(&sh->lock);
-	if (!sh->failed) {
-		va_start(ap, fmt);
-		vsnprintf(sh->why, sizeof(sh->why), fmt, ap);
-		va_end(ap);
-		sh->failed = 1;
-	}
-	pthread_mutex_unlock(&sh->lock);
-	__atomic_store_n(&sh->stop, 1, __ATOMIC_SEQ_CST);
-}
+/* A caller's failure: the first is kept; every caller stops. */
+#define sh_fail(sh, ...) pgi_fail_first(&(sh)->fail, __VA_ARGS__)
 
 /* ---- transitions (the test's thread) ---- */
 
@@ -335,21 +329,12 @@ static void *caller_main(void *arg)
  */
 static int kmemleak_ours(struct __test_metadata *_metadata, int *total)
 {
-	char *s = NULL, *pos, *obj, *line, *save;
-	int ours = 0;
-	bool mine;
+	char *s = NULL;
+	int ours;
 
-	*total = 0;
 	if (!pgi_write_str(PGI_KMEMLEAK_PATH, "scan"))
 		s = pgi_read_file(PGI_KMEMLEAK_PATH, PGI_KMEMLEAK_REPORT_MAX);
-	pos = s;
-	while ((obj = pgi_kmemleak_next(&pos, true, &mine))) {
-		(*total)++;
-		ours += mine;
-		for (line = strtok_r(obj, "\n", &save); line;
-		     line = strtok_r(NULL, "\n", &save))
-			TH_LOG("leak report%s: %s", mine ? " (ours)" : "", line);
-	}
+	ours = pgi_kmemleak_log(_metadata, s, true, total);
 	free(s);
 	return ours;
 }
@@ -412,7 +397,7 @@ TEST_F(lifecycle, load_time_parameters)
 	EXPECT_EQ(0, atoi(s));
 }
 
-TEST_F(lifecycle, load_unload_under_calls)
+TEST_F_TIMEOUT(lifecycle, load_unload_under_calls, UNDER_CALLS_TIMEOUT)
 {
 	unsigned long long tot[ERRNO_MAX] = { 0 }, calls = 0, ok = 0;
 	unsigned long long enosys = 0, refused = 0, held_off = 0;
@@ -423,10 +408,14 @@ TEST_F(lifecycle, load_unload_under_calls)
 	struct shared *sh;
 	char s[1024];
 
+	ASSERT_LE(nloops, MAX_LOOPS) {
+		TH_LOG("at most %d rounds fit the %d s timeout", MAX_LOOPS,
+		       UNDER_CALLS_TIMEOUT);
+	}
 	sh = calloc(1, sizeof(*sh));
 	ASSERT_NE(NULL, sh);
 	self->sh = sh;
-	pthread_mutex_init(&sh->lock, NULL);
+	pgi_failure_init(&sh->fail, &sh->stop);
 	sh->loaded = 1;
 	ASSERT_EQ(1, probe(&sh->mask));
 	if (leakcheck)
@@ -446,7 +435,8 @@ TEST_F(lifecycle, load_unload_under_calls)
 		ASSERT_EQ(0, pthread_create(&sh->callers[i].th, NULL,
 					    caller_main, &sh->callers[i]));
 
-	for (round = 0; round < nloops && !sh->failed; round++) {
+	for (round = 0; round < nloops && !sh->fail.failed; round++) {
+		pgi_assert_within(_metadata, t0, FIXED_SECS + nloops * ROUND_SECS);
 		/* Unload: refused while calls hold the module; retried. */
 		t = pgi_now_ms();
 		for (;;) {
@@ -515,8 +505,8 @@ TEST_F(lifecycle, load_unload_under_calls)
 	       round, pgi_now_ms() - t0, refused, held_off, slowest);
 	TH_LOG("%llu calls during them:%s; across a load or unload: %llu ok, %llu ENOSYS",
 	       calls, s, raced_ok, raced_enosys);
-	ASSERT_EQ(0, sh->failed) {
-		TH_LOG("%s", sh->why);
+	ASSERT_EQ(0, sh->fail.failed) {
+		TH_LOG("%s", sh->fail.why);
 	}
 	ASSERT_EQ(nloops, round);
 	ASSERT_GT(ok, 0ULL);
@@ -534,9 +524,4 @@ TEST_F(lifecycle, load_unload_under_calls)
 	EXPECT_EQ(0, ours);
 }
 
-int main(int argc, char **argv)
-{
-	/* Each round takes well under a few seconds, even under emulation. */
-	_lifecycle_load_unload_under_calls_object->timeout = 120 + loops() * 5;
-	return test_harness_run(argc, argv);
-}
+TEST_HARNESS_MAIN

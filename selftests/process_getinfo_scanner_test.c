@@ -24,8 +24,7 @@
 #include <sched.h>
 #include <sys/stat.h>
 
-#include "kselftest_harness.h"
-#include "pgi_util.h"
+#include "pgi_harness.h"
 
 #define NOBODY		65534
 #define RETRIES		5
@@ -56,8 +55,7 @@ FIXTURE(scanner)
 {
 	struct process_info hdr;
 	long tck;		/* clock ticks per second */
-	pid_t kids[KIDS_MAX];
-	int cmds[KIDS_MAX];
+	struct pgi_child kids[KIDS_MAX];
 	int nr_kids;
 	pid_t zombie;
 	char file[64];
@@ -78,7 +76,7 @@ FIXTURE_TEARDOWN(scanner)
 	int i;
 
 	for (i = 0; i < self->nr_kids; i++)
-		pgi_reap_child(self->kids[i], self->cmds[i]);
+		pgi_child_kill(&self->kids[i]);
 	if (self->zombie > 0)
 		waitpid(self->zombie, NULL, 0);
 	if (self->file[0])
@@ -430,30 +428,32 @@ static int compare_rollup(pid_t pid, char *why, size_t whylen)
 
 /* ---- the population ---- */
 
-static void name_threaded(void)
+static int name_threaded(void *arg)
 {
-	prctl(PR_SET_NAME, "pgi-threads");
+	(void)arg;
+	return prctl(PR_SET_NAME, "pgi-threads");
 }
 
-/* Maps MANY_MAPS pages of a file and of anonymous memory, alternating, and SHARED_PAGES of shmem. */
-static const char *many_maps_file;
-
-static void many_maps(void)
+/*
+ * Maps MANY_MAPS pages of the file @arg and of anonymous memory, alternating,
+ * and SHARED_PAGES of shmem shared with a child of its own.
+ */
+static int many_maps(void *arg)
 {
 	long pg = sysconf(_SC_PAGESIZE);
-	int fd = open(many_maps_file, O_RDONLY | O_CLOEXEC), i;
+	int fd = open(arg, O_RDONLY | O_CLOEXEC), i;
 	char *shm;
 
 	prctl(PR_SET_NAME, "pgi-maps");
 	if (fd < 0)
-		_exit(1);
+		return -1;
 	for (i = 0; i < MANY_MAPS; i++) {
 		volatile char *f = mmap(NULL, pg, PROT_READ, MAP_PRIVATE, fd, (off_t)i * pg);
 		char *a = mmap(NULL, pg, PROT_READ | PROT_WRITE,
 			       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 
 		if (f == MAP_FAILED || a == MAP_FAILED)
-			_exit(1);
+			return -1;
 		(void)f[0];
 		a[0] = (char)i;
 		/* Keep them separate VMAs. */
@@ -463,7 +463,7 @@ static void many_maps(void)
 	shm = mmap(NULL, SHARED_PAGES * pg, PROT_READ | PROT_WRITE,
 		   MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (shm == MAP_FAILED)
-		_exit(1);
+		return -1;
 	memset(shm, 1, SHARED_PAGES * pg);
 	/* Share the pages with a child, so their PSS is halved. */
 	if (fork() == 0) {
@@ -472,19 +472,44 @@ static void many_maps(void)
 		for (;;)
 			pause();
 	}
+	return 0;
+}
+
+/* A child that execs busybox cat, blocked reading its command pipe (its stdin). */
+static int exec_cat(int cmd, int ack, void *arg)
+{
+	(void)arg;
+	if (dup2(cmd, 0) < 0)
+		return pgi_child_fail(ack, "dup2: %s", strerror(errno));
+	pgi_child_ready(ack);
+	execl("/bin/busybox", "cat", "-", "arg with spaces", "", "last", NULL);
+	_exit(1);
+}
+
+/* pid 1 of a new pid namespace, with a child of its own; both block. */
+static int ns_init(int cmd, int ack, void *arg)
+{
+	(void)arg;
+	if (unshare(CLONE_NEWPID))
+		return pgi_child_fail(ack, "unshare: %s", strerror(errno));
+	if (fork() == 0) {
+		pgi_child_ready(ack);
+		return pgi_child_block(cmd);
+	}
+	return pgi_child_block(cmd);
 }
 
 /* Starts the population; every child is reaped in the teardown. */
 static void populate(struct __test_metadata *_metadata, FIXTURE_DATA(scanner) *self)
 {
 	long pg = sysconf(_SC_PAGESIZE);
+	struct pgi_blocked threaded = { .setup = name_threaded, .nr_threads = 4 };
+	struct pgi_blocked maps = { .setup = many_maps, .arg = self->file };
 	pid_t pid;
-	int fd, p[2];
-	char c;
+	int fd;
 
 	/* Multi-threaded. */
-	self->kids[self->nr_kids] = pgi_spawn_blocked(&self->cmds[self->nr_kids], name_threaded, 4);
-	ASSERT_GT(self->kids[self->nr_kids++], 0);
+	ASSERT_EQ(0, pgi_spawn_blocked(&self->kids[self->nr_kids++], &threaded));
 
 	/* 1,000 file and anonymous VMAs and shared memory. */
 	snprintf(self->file, sizeof(self->file), "/tmp/pgi-scan-%d", getpid());
@@ -492,23 +517,11 @@ static void populate(struct __test_metadata *_metadata, FIXTURE_DATA(scanner) *s
 	ASSERT_GE(fd, 0);
 	ASSERT_EQ(0, ftruncate(fd, MANY_MAPS * pg));
 	close(fd);
-	many_maps_file = self->file;
-	self->kids[self->nr_kids] = pgi_spawn_blocked(&self->cmds[self->nr_kids], many_maps, 0);
-	ASSERT_GT(self->kids[self->nr_kids++], 0);
+	ASSERT_EQ(0, pgi_spawn_blocked(&self->kids[self->nr_kids++], &maps));
 
 	/* Exec'd, with arguments (its own command line). */
-	ASSERT_EQ(0, pipe2(p, O_CLOEXEC));
-	pid = fork();
-	ASSERT_GE(pid, 0);
-	if (pid == 0) {
-		close(p[1]);
-		dup2(p[0], 0);
-		execl("/bin/busybox", "cat", "-", "arg with spaces", "", "last", NULL);
-		_exit(1);
-	}
-	close(p[0]);
-	self->kids[self->nr_kids] = pid;
-	self->cmds[self->nr_kids++] = p[1];
+	pgi_child_spawn(_metadata, self->kids, &self->nr_kids, KIDS_MAX, exec_cat, NULL);
+	pgi_child_wait(_metadata, &self->kids[self->nr_kids - 1]);
 
 	/* A zombie (reaped in the teardown). */
 	pid = fork();
@@ -518,26 +531,9 @@ static void populate(struct __test_metadata *_metadata, FIXTURE_DATA(scanner) *s
 	self->zombie = pid;
 
 	/* A child pid namespace, seen from here. */
-	ASSERT_EQ(0, pipe2(p, O_CLOEXEC));
-	pid = fork();
-	ASSERT_GE(pid, 0);
-	if (pid == 0) {
-		close(p[1]);
-		if (unshare(CLONE_NEWPID))
-			_exit(1);
-		if (fork() == 0) {
-			while (read(p[0], &c, 1) < 0 && errno == EINTR)
-				;
-			_exit(0);
-		}
-		while (read(p[0], &c, 1) < 0 && errno == EINTR)
-			;
-		_exit(0);
-	}
-	close(p[0]);
-	self->kids[self->nr_kids] = pid;
-	self->cmds[self->nr_kids++] = p[1];
-	pgi_sleep_ms(200);	/* let them settle: exec, maps, zombie */
+	pgi_child_spawn(_metadata, self->kids, &self->nr_kids, KIDS_MAX, ns_init, NULL);
+	pgi_child_wait(_metadata, &self->kids[self->nr_kids - 1]);
+	pgi_sleep_ms(200);	/* let them settle: exec, zombie */
 }
 
 /* Every visible process's pids, from ALL. */
@@ -599,7 +595,7 @@ TEST_F(scanner, thread_times_as_task_stat)
 	if (!supported(self, SCAN_FACTS))
 		SKIP(return, "CPU_TIMES or SESSION not in supported_mask");
 	populate(_metadata, self);
-	kid = self->kids[0];
+	kid = self->kids[0].pid;
 	buf = call_one(kid, true, SCAN_FACTS, &used);
 	ASSERT_NE(NULL, buf);
 	for (rec = pgi_first_rec(buf); rec; rec = pgi_next_rec(buf, rec)) {
@@ -649,7 +645,7 @@ TEST_F(scanner, pss_of_shared_memory)
 	if (!supported(self, PROCESS_INFO_MEMORY_ROLLUP))
 		SKIP(return, "MEMORY_ROLLUP not in supported_mask");
 	populate(_metadata, self);
-	kid = self->kids[1];
+	kid = self->kids[1].pid;
 	buf = call_one(kid, false, PROCESS_INFO_IDS | PROCESS_INFO_MEMORY_ROLLUP, &used);
 	ASSERT_NE(NULL, buf);
 	rec = pgi_first_rec(buf);
@@ -691,7 +687,7 @@ TEST_F(scanner, access_as_nobody)
 	pid = fork();
 	ASSERT_GE(pid, 0);
 	if (pid == 0) {
-		pid_t target = self->kids[2];	/* the exec'd one, root's */
+		pid_t target = self->kids[2].pid;	/* the exec'd one, root's */
 
 		if (setgroups(0, NULL) || setgid(NOBODY) || setuid(NOBODY))
 			_exit(1);

@@ -9,7 +9,7 @@
 #endif
 
 #include "kselftest_harness.h"
-#include "pgi_util.h"
+#include "pgi_harness.h"
 
 #define BUF_SIZE		4096
 #define ALL_TRIES		5
@@ -17,8 +17,7 @@
 FIXTURE(process_getinfo)
 {
 	__u64 supported_mask;
-	pid_t child;
-	int child_fd;
+	struct pgi_child child;
 };
 
 FIXTURE_SETUP(process_getinfo)
@@ -27,8 +26,7 @@ FIXTURE_SETUP(process_getinfo)
 	size_t sz = BUF_SIZE;
 	long ret;
 
-	self->child = 0;
-	self->child_fd = -1;
+	self->child = PGI_CHILD_NONE;
 
 	hdr = calloc(1, BUF_SIZE);
 	ASSERT_NE(NULL, hdr);
@@ -46,7 +44,7 @@ FIXTURE_SETUP(process_getinfo)
 
 FIXTURE_TEARDOWN(process_getinfo)
 {
-	pgi_reap_child(self->child, self->child_fd);
+	pgi_child_kill(&self->child);
 }
 
 /* Mask 0 with no ids returns just the header, with supported_mask. */
@@ -189,42 +187,21 @@ TEST_F(process_getinfo, all_ids_comm)
 	ASSERT_LE(try, ALL_TRIES);
 }
 
-/* A named child's record has its ids, its parent and its comm. */
-TEST_F(process_getinfo, forked_child)
+/*
+ * Names @pid alone with the mask @want, into a BUF_SIZE buffer: a checked
+ * buffer of one record, *@recp (the buffer is the caller's to free).
+ */
+static void *one_record(struct __test_metadata *_metadata, pid_t pid,
+			__u64 want, const struct procrec **recp)
 {
-	const __u64 want = PROCESS_INFO_IDS | PROCESS_INFO_COMM;
-	char comm[PGI_COMM_MAX], why[256], c;
 	const struct process_info *hdr;
-	const struct procrec *rec;
-	int ready[2], hold[2], status;
 	size_t sz = BUF_SIZE;
+	char why[256];
 	void *buf;
-
-	ASSERT_EQ(0, pipe2(ready, O_CLOEXEC));
-	ASSERT_EQ(0, pipe2(hold, O_CLOEXEC));
-	self->child = fork();
-	ASSERT_GE(self->child, 0);
-	if (self->child == 0) {
-		close(ready[0]);
-		close(hold[1]);
-		if (prctl(PR_SET_NAME, "pgi-child", 0, 0, 0))
-			_exit(1);
-		if (write(ready[1], "r", 1) != 1)
-			_exit(1);
-		/* Block until the parent closes its end. */
-		while (read(hold[0], &c, 1) < 0 && errno == EINTR)
-			;
-		_exit(0);
-	}
-	close(ready[1]);
-	close(hold[0]);
-	self->child_fd = hold[1];
-	ASSERT_EQ(1, read(ready[0], &c, 1));
-	close(ready[0]);
 
 	buf = calloc(1, BUF_SIZE);
 	ASSERT_NE(NULL, buf);
-	ASSERT_EQ(0, sys_process_getinfo(1, &self->child, 0, want, buf, &sz)) {
+	ASSERT_EQ(0, sys_process_getinfo(1, &pid, 0, want, buf, &sz)) {
 		TH_LOG("process_getinfo: %s", strerror(errno));
 	}
 	ASSERT_EQ(0, pgi_check_buffer(buf, sz, why, sizeof(why))) {
@@ -232,24 +209,45 @@ TEST_F(process_getinfo, forked_child)
 	}
 	hdr = buf;
 	ASSERT_EQ(1U, hdr->nr_procrecs);
-	rec = pgi_first_rec(buf);
-	ASSERT_NE(NULL, rec);
+	*recp = pgi_first_rec(buf);
+	ASSERT_NE(NULL, *recp);
+	return buf;
+}
+
+/* The setup of forked_child's blocked child: its name. */
+static int name_child(void *arg)
+{
+	return prctl(PR_SET_NAME, arg, 0, 0, 0);
+}
+
+/* A named child's record has its ids, its parent and its comm. */
+TEST_F(process_getinfo, forked_child)
+{
+	const __u64 want = PROCESS_INFO_IDS | PROCESS_INFO_COMM;
+	const struct pgi_blocked named = { .setup = name_child, .arg = "pgi-child" };
+	char comm[PGI_COMM_MAX];
+	const struct procrec *rec;
+	pid_t pid;
+	int status;
+	void *buf;
+
+	ASSERT_EQ(0, pgi_spawn_blocked(&self->child, &named));
+	pid = self->child.pid;
+
+	buf = one_record(_metadata, pid, want, &rec);
 	ASSERT_EQ(want, rec->mask);
 	ASSERT_EQ(0U, rec->status);
 	ASSERT_EQ(0, rec->input_index);
-	ASSERT_EQ(self->child, rec->tid);
-	ASSERT_EQ(self->child, rec->tgid);
+	ASSERT_EQ(pid, rec->tid);
+	ASSERT_EQ(pid, rec->tgid);
 	ASSERT_EQ(getpid(), rec->ppid);
-	ASSERT_EQ(pgi_read_ppid(self->child), rec->ppid);
+	ASSERT_EQ(pgi_read_ppid(pid), rec->ppid);
 	ASSERT_STREQ("pgi-child", pgi_rec_comm(buf, rec));
-	ASSERT_EQ(0, pgi_read_comm(self->child, comm, sizeof(comm)));
+	ASSERT_EQ(0, pgi_read_comm(pid, comm, sizeof(comm)));
 	ASSERT_STREQ(comm, pgi_rec_comm(buf, rec));
 	free(buf);
 
-	close(self->child_fd);
-	self->child_fd = -1;
-	ASSERT_EQ(self->child, waitpid(self->child, &status, 0));
-	self->child = 0;
+	status = pgi_child_reap(_metadata, &self->child);
 	ASSERT_TRUE(WIFEXITED(status));
 	ASSERT_EQ(0, WEXITSTATUS(status));
 }
@@ -396,35 +394,22 @@ TEST_F(process_getinfo, explicit_order)
 TEST_F(process_getinfo, gone_pid)
 {
 	const __u64 want = PROCESS_INFO_IDS | PROCESS_INFO_COMM;
-	const struct process_info *hdr;
 	const struct procrec *rec;
-	size_t sz = BUF_SIZE;
-	char why[256];
+	size_t sz;
 	void *buf;
 	long ret;
 	int pid;
 
 	/* A pid that was just in use and is now free. */
-	self->child = fork();
-	ASSERT_GE(self->child, 0);
-	if (self->child == 0)
+	self->child.pid = fork();
+	ASSERT_GE(self->child.pid, 0);
+	if (self->child.pid == 0)
 		_exit(0);
-	pid = self->child;
+	pid = self->child.pid;
 	ASSERT_EQ(pid, waitpid(pid, NULL, 0));
-	self->child = 0;
+	self->child.pid = 0;
 
-	buf = calloc(1, BUF_SIZE);
-	ASSERT_NE(NULL, buf);
-	ASSERT_EQ(0, sys_process_getinfo(1, &pid, 0, want, buf, &sz)) {
-		TH_LOG("process_getinfo: %s", strerror(errno));
-	}
-	ASSERT_EQ(0, pgi_check_buffer(buf, sz, why, sizeof(why))) {
-		TH_LOG("%s", why);
-	}
-	hdr = buf;
-	ASSERT_EQ(1U, hdr->nr_procrecs);
-	rec = pgi_first_rec(buf);
-	ASSERT_NE(NULL, rec);
+	buf = one_record(_metadata, pid, want, &rec);
 	ASSERT_EQ(PROCREC_GONE, rec->status);
 	ASSERT_EQ(0, rec->input_index);
 	ASSERT_EQ(pid, rec->tid);

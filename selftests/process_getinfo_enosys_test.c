@@ -8,7 +8,7 @@
 #endif
 
 #include "kselftest_harness.h"
-#include "pgi_util.h"
+#include "pgi_harness.h"
 
 /* With no implementation registered the system call fails with ENOSYS. */
 TEST(enosys)

@@ -23,9 +23,18 @@
 #include <sys/stat.h>
 
 #include "kselftest_harness.h"
-#include "pgi_util.h"
+#include "pgi_harness.h"
 
 #define DEFAULT_SECS		20
+/*
+ * The time limit of all_threads_under_churn: the run's DURATION plus
+ * MARGIN_SECS (two settles, the calls-only phase, kmemleak), checked at
+ * the end.  The harness's timeout holds MAX_SECS, more than make stress's
+ * 600.
+ */
+#define MARGIN_SECS		300
+#define MAX_SECS		900
+#define UNDER_CHURN_TIMEOUT	(MAX_SECS + MARGIN_SECS)
 #define NR_CALLERS		4
 #define NR_CHURNERS		2
 #define CHURN_KIDS		3	/* live children per churner at most */
@@ -33,7 +42,6 @@
 #define ERRNO_MAX		256
 #define EXPLICIT_IDS		16	/* ids per explicit-id call */
 #define GROW_TRIES		16
-#define FAIL_MAX		512
 #define PROGRESS_SECS		30
 /* The argument that makes an exec'd copy of this program exit at once. */
 #define EXIT_NOW_ARG		"--pgi-exit-now"
@@ -76,10 +84,8 @@ struct run {
 	int stop;		/* the callers end (read atomically) */
 	__u64 mask;
 	pid_t tgid;
-	pthread_mutex_t lock;
 	pthread_barrier_t started, done;	/* of the caller threads */
-	int failed;
-	char why[FAIL_MAX];
+	struct pgi_failure fail;
 	struct churn_stats *churn;	/* MAP_SHARED */
 	struct caller callers[NR_CALLERS];
 	/* The tids listed before the run, sorted, and how often each was missing. */
@@ -125,21 +131,8 @@ FIXTURE_TEARDOWN(stress)
 		umount(PGI_DEBUGFS);
 }
 
-static __attribute__((format(printf, 2, 3)))
-void run_fail(struct run *run, const char *fmt, ...)
-{
-	va_list ap;
-
-	pthread_mutex_lock(&run->lock);
-	if (!run->failed) {
-		va_start(ap, fmt);
-		vsnprintf(run->why, sizeof(run->why), fmt, ap);
-		va_end(ap);
-		run->failed = 1;
-	}
-	pthread_mutex_unlock(&run->lock);
-	__atomic_store_n(&run->stop, 1, __ATOMIC_RELAXED);
-}
+/* A caller's failure: the first is kept; every caller stops. */
+#define run_fail(run, ...) pgi_fail_first(&(run)->fail, __VA_ARGS__)
 
 /* ---- the churn: separate processes ---- */
 
@@ -665,28 +658,6 @@ static struct slab_usage slab_now(void)
 	return u;
 }
 
-/*
- * Counts the reported objects whose backtrace mentions process_getinfo
- * (the module's functions, or the system call's), printing every report.
- */
-static int kmemleak_ours(struct __test_metadata *_metadata, char *report,
-			 int *total)
-{
-	char *obj, *line, *save;
-	int ours = 0;
-	bool mine;
-
-	*total = 0;
-	while ((obj = pgi_kmemleak_next(&report, false, &mine))) {
-		(*total)++;
-		ours += mine;
-		for (line = strtok_r(obj, "\n", &save); line;
-		     line = strtok_r(NULL, "\n", &save))
-			TH_LOG("leak report%s: %s", mine ? " (ours)" : "", line);
-	}
-	return ours;
-}
-
 /* ---- the test ---- */
 
 static void log_errors(struct __test_metadata *_metadata,
@@ -708,7 +679,7 @@ static unsigned long long calls_alone(struct run *run, struct caller *c,
 	size_t used;
 	int err;
 
-	while (pgi_now_ms() < end && !run->failed) {
+	while (pgi_now_ms() < end && !run->fail.failed) {
 		err = call_grow(c, 0, NULL, PROCESS_GETINFO_ALL |
 				PROCESS_GETINFO_THREADS, &used);
 		if (err) {
@@ -773,7 +744,7 @@ static int take_baseline(struct run *run, struct caller *solo)
  * thread/mmap churn: every call succeeds (E2BIG grows the buffer), every
  * result is well-formed and consistent, and no memory is leaked.
  */
-TEST_F_TIMEOUT(stress, all_threads_under_churn, 600)
+TEST_F_TIMEOUT(stress, all_threads_under_churn, UNDER_CHURN_TIMEOUT)
 {
 	struct slab_usage s0, s1, s2, s3;
 	struct caller solo = { .seed = 1 };
@@ -782,15 +753,19 @@ TEST_F_TIMEOUT(stress, all_threads_under_churn, 600)
 	unsigned long long calls = 0, ok = 0, records = 0, trunc = 0;
 	unsigned long long grown = 0, expl = 0, gone = 0, small = 0, alone;
 	bool root = geteuid() == 0, leakcheck;
-	long long t0, slack, progress;
+	long long start_ms = pgi_now_ms(), t0, slack, progress;
 	pthread_t self_churn;
 	struct run *run;
 	char *report;
 	int i, e, ours, total;
 
+	ASSERT_LE(stress_secs, MAX_SECS) {
+		TH_LOG("at most %d s fit the %d s timeout", MAX_SECS,
+		       UNDER_CHURN_TIMEOUT);
+	}
 	run = calloc(1, sizeof(*run));
 	ASSERT_NE(NULL, run);
-	pthread_mutex_init(&run->lock, NULL);
+	pgi_failure_init(&run->fail, &run->stop);
 	pthread_barrier_init(&run->started, NULL, NR_CALLERS);
 	pthread_barrier_init(&run->done, NULL, NR_CALLERS);
 	run->mask = self->supported_mask;
@@ -816,8 +791,8 @@ TEST_F_TIMEOUT(stress, all_threads_under_churn, 600)
 
 	/* Warm up (caches, the module's size guess), then the baselines. */
 	alone = calls_alone(run, &solo, 1);
-	ASSERT_EQ(0, run->failed) {
-		TH_LOG("%s", run->why);
+	ASSERT_EQ(0, run->fail.failed) {
+		TH_LOG("%s", run->fail.why);
 	}
 	ASSERT_EQ(0, take_baseline(run, &solo));
 	pgi_kmemleak_open(&self->mounted_debugfs);
@@ -843,7 +818,7 @@ TEST_F_TIMEOUT(stress, all_threads_under_churn, 600)
 					    caller_start, &run->callers[i]));
 	ASSERT_EQ(0, pthread_create(&self_churn, NULL, self_churn_main, run));
 	progress = t0 + PROGRESS_SECS * 1000LL;
-	while (!run->failed && pgi_now_ms() - t0 < stress_secs * 1000LL) {
+	while (!run->fail.failed && pgi_now_ms() - t0 < stress_secs * 1000LL) {
 		pgi_sleep_ms(100);
 		if (pgi_now_ms() >= progress) {
 			unsigned long long n = 0;
@@ -891,8 +866,8 @@ TEST_F_TIMEOUT(stress, all_threads_under_churn, 600)
 	       self->churn->exits, self->churn->reparented,
 	       self->churn->mmaps, self->churn->munmaps,
 	       self->churn->mprotects, self->churn->self_maps);
-	ASSERT_EQ(0, run->failed) {
-		TH_LOG("%s", run->why);
+	ASSERT_EQ(0, run->fail.failed) {
+		TH_LOG("%s", run->fail.why);
 	}
 	ASSERT_GT(ok, 0ULL);
 	/* A task that lived throughout was in every ALL | THREADS result. */
@@ -935,8 +910,8 @@ TEST_F_TIMEOUT(stress, all_threads_under_churn, 600)
 	/* Calls alone: a leak per call or per record would show here. */
 	s2 = s1;
 	alone = calls_alone(run, &solo, CALLS_PHASE_SECS);
-	ASSERT_EQ(0, run->failed) {
-		TH_LOG("%s", run->why);
+	ASSERT_EQ(0, run->fail.failed) {
+		TH_LOG("%s", run->fail.why);
 	}
 	settle();
 	s3 = slab_now();
@@ -956,7 +931,8 @@ TEST_F_TIMEOUT(stress, all_threads_under_churn, 600)
 	ASSERT_EQ(0, pgi_write_str(PGI_KMEMLEAK_PATH, "scan"));
 	report = pgi_read_file(PGI_KMEMLEAK_PATH, PGI_KMEMLEAK_REPORT_MAX);
 	ASSERT_NE(NULL, report);
-	ours = kmemleak_ours(_metadata, report, &total);
+	/* Ours: the backtrace mentions process_getinfo (module or system call). */
+	ours = pgi_kmemleak_log(_metadata, report, false, &total);
 	/* (Worded so that no log scanner takes it for a kmemleak report.) */
 	TH_LOG("leak scan (%lld ms): %d objects reported, %d mention process_getinfo",
 	       pgi_now_ms() - t0, total, ours);
@@ -970,6 +946,7 @@ out:
 	free(run->base_start);
 	free(run->base_missed);
 	free(run);
+	pgi_assert_within(_metadata, start_ms, stress_secs + MARGIN_SECS);
 }
 
 int main(int argc, char **argv)
@@ -989,7 +966,5 @@ int main(int argc, char **argv)
 	}
 	if (stress_secs < 1)
 		stress_secs = 1;
-	/* The run, two settles, the calls-only phase, kmemleak: with margin. */
-	_stress_all_threads_under_churn_object->timeout = stress_secs + 300;
 	return test_harness_run(argc, argv);
 }
