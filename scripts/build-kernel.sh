@@ -30,8 +30,11 @@ key=$( {
 	cat "$top/config/base.config" "$top/config/$variant.config"
 	for p in "$top"/patches/[0-9][0-9][0-9][0-9]-*.patch; do
 		[ "${p##*/}" = 0000-cover-letter.patch ] && continue
-		# The diff alone: commit messages, ids and dates are not build inputs.
-		awk '/^diff --git /{p=1} /^-- $/{p=0} p && !/^index [0-9a-f]/' "$p"
+		# The diff alone: commit messages, ids and dates are not build inputs,
+		# nor are the selftests the series carries (the guest's are built
+		# from selftests/).
+		awk '/^diff --git /{p = $3 !~ /^a\/tools\/testing\/selftests\//} /^-- $/{p=0}
+			p && !/^index [0-9a-f]/' "$p"
 	done
 } | sha256sum | cut -c1-16)
 out=$PGI_CACHE/kernels/$variant-$key

@@ -39,6 +39,14 @@ else
 	cat "$out/uapi.log"; ko "uapi header compiles as C90"
 fi
 
+# 3a. Host: the series' last patch carries selftests/ unchanged.
+if python3 "$here/series-carries.py" "$top"/patches/[0-9]*-selftests-add-process_getinfo-selftests.patch \
+	"$top/selftests" tools/testing/selftests/process_getinfo/ > "$out/series-selftests.log" 2>&1; then
+	ok "patch series carries selftests/"
+else
+	cat "$out/series-selftests.log"; ko "patch series carries selftests/"
+fi
+
 # 3b. Host: the syzkaller description keeps the rules syz-sysgen enforces
 #     (syzkaller itself is not available here; see syzkaller/README.md).
 if python3 "$top/syzkaller/lint.py" "$top/syzkaller/process_getinfo.txt" \

@@ -11,6 +11,13 @@ tree=${1:?usage: format-patches.sh LINUX_GIT}
 cover=$top/patches/cover-letter.txt
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
+# The series' last patch carries selftests/: bring it up to date first.
+if [ "$(git -C "$tree" log -1 --format=%s)" = "selftests: add process_getinfo selftests" ]; then
+	dst=$tree/tools/testing/selftests/process_getinfo
+	rm -rf "$dst" && mkdir -p "$dst" && cp -a "$top"/selftests/. "$dst"/
+	git -C "$tree" add -f -A tools/testing/selftests/process_getinfo
+	git -C "$tree" diff --cached --quiet || git -C "$tree" commit -q --amend --no-edit
+fi
 git -C "$tree" format-patch -q --cover-letter --base=v7.3 -o "$tmp" v7.3..HEAD
 subject=$(head -n1 "$cover")
 python3 - "$tmp/0000-cover-letter.patch" "$cover" "$subject" <<'PY'

@@ -255,7 +255,8 @@ impl NameTable {
             // INVARIANT: `grow()` made the table non-empty and `i` is masked below its length.
             // Were it not, the name would only be stored once more.
             let Some(slot) = self.slots.get_mut(i) else {
-                return buf.abs(buf.push_str(name)?);
+                let local = buf.push_str(name)?;
+                return buf.abs(local);
             };
             let (sh, soff) = *slot;
             let Some(local) = soff.checked_sub(1) else {

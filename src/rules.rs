@@ -68,11 +68,6 @@ pub(crate) fn check_args(
     })
 }
 
-/// `n` rounded up to a multiple of 8.
-pub(crate) fn align8(n: usize) -> Result<usize, Overflow> {
-    Ok(n.checked_add(7).ok_or(Overflow)? & !7)
-}
-
 /// `n` as a buffer offset.
 pub(crate) fn offset32(n: usize) -> Result<u32, Overflow> {
     u32::try_from(n).map_err(|_| Overflow)
@@ -440,10 +435,6 @@ mod tests {
 
     #[test]
     fn arithmetic() {
-        assert_eq!(align8(0), Ok(0));
-        assert_eq!(align8(1), Ok(8));
-        assert_eq!(align8(88), Ok(88));
-        assert_eq!(align8(usize::MAX), Err(Overflow));
         assert_eq!(offset32(u32::MAX as usize), Ok(u32::MAX));
         assert_eq!(offset32(u32::MAX as usize + 1), Err(Overflow));
         assert_eq!(pages_to_kb(3, 12), 12);

@@ -12,7 +12,7 @@
 //! from pidfds). Each wrapper is written so it could move into the `kernel`
 //! crate as a `rust: task: ...` or `rust: mm: ...` patch.
 
-use kernel::{bindings, prelude::*};
+use kernel::bindings;
 
 use crate::uapi;
 
@@ -27,7 +27,7 @@ pub(crate) use hook::{Getinfo, Registration};
 pub(crate) use mm::{mm_map_count, MmapRead, Vma, VmaName};
 pub(crate) use pid::PidRef;
 pub(crate) use task::{cmdline, CallerNs, TaskFacts};
-pub(crate) use tasklist::{Ids, TaskList};
+pub(crate) use tasklist::TaskList;
 
 /// Whether the current task has a fatal signal pending.
 pub(crate) fn fatal_signal_pending() -> bool {

@@ -9,10 +9,9 @@
 #include <linux/types.h>
 #include <uapi/linux/process_getinfo.h>
 
-struct module;
 struct mm_struct;
+struct module;
 struct path;
-struct pid;
 struct pid_namespace;
 struct task_struct;
 struct vm_area_struct;
@@ -46,24 +45,115 @@ struct process_getinfo_meminfo {
 	u64 swap_free_kb;
 };
 
+/**
+ * struct process_getinfo_ids - a task's ids in a pid namespace
+ * @tid: its thread id
+ * @tgid: its thread group id
+ * @ppid: its parent's thread group id
+ */
+struct process_getinfo_ids {
+	pid_t tid;
+	pid_t tgid;
+	pid_t ppid;
+};
+
+/**
+ * struct process_getinfo_vm_counters - the counters of /proc/PID/status
+ * @rss_anon: RssAnon, in pages
+ * @rss_file: RssFile, in pages
+ * @rss_shmem: RssShmem, in pages
+ * @total_vm: VmSize, in pages
+ * @swap: VmSwap, in pages
+ */
+struct process_getinfo_vm_counters {
+	u64 rss_anon;
+	u64 rss_file;
+	u64 rss_shmem;
+	u64 total_vm;
+	u64 swap;
+};
+
+/**
+ * struct process_getinfo_times - the times and counts of /proc/PID/stat
+ * @utime_ns: user CPU time
+ * @stime_ns: system CPU time
+ * @start_time_ns: start time after boot
+ * @min_flt: minor faults
+ * @maj_flt: major faults
+ * @nr_threads: threads in the task's thread group
+ */
+struct process_getinfo_times {
+	u64 utime_ns;
+	u64 stime_ns;
+	u64 start_time_ns;
+	u64 min_flt;
+	u64 maj_flt;
+	u32 nr_threads;
+};
+
+/**
+ * struct process_getinfo_session - the session fields of /proc/PID/stat
+ * @pgid: process group id
+ * @sid: session id
+ * @tpgid: foreground process group of the controlling terminal
+ * @tty_nr: the controlling terminal, as new_encode_dev() encodes it
+ */
+struct process_getinfo_session {
+	pid_t pgid;
+	pid_t sid;
+	pid_t tpgid;
+	u32 tty_nr;
+};
+
+/**
+ * struct process_getinfo_rollup - the counters of /proc/PID/smaps_rollup
+ *
+ * Rss, Pss, Pss_Dirty, Pss_Anon, Pss_File, Pss_Shmem, Shared_Clean,
+ * Shared_Dirty, Private_Clean, Private_Dirty, Referenced, Anonymous, Swap,
+ * SwapPss and Locked, in kB, in the order of struct procrec_rollup.
+ */
+struct process_getinfo_rollup {
+	u64 rss_kb;
+	u64 pss_kb;
+	u64 pss_dirty_kb;
+	u64 pss_anon_kb;
+	u64 pss_file_kb;
+	u64 pss_shmem_kb;
+	u64 shared_clean_kb;
+	u64 shared_dirty_kb;
+	u64 private_clean_kb;
+	u64 private_dirty_kb;
+	u64 referenced_kb;
+	u64 anonymous_kb;
+	u64 swap_kb;
+	u64 swap_pss_kb;
+	u64 locked_kb;
+};
+
 /* Length of the buffer process_getinfo_task_comm() fills. */
 #define PROCESS_GETINFO_COMM_LEN	64
 
 void process_getinfo_tasklist_read_lock(void);
 void process_getinfo_tasklist_read_unlock(void);
 void process_getinfo_meminfo(struct process_getinfo_meminfo *mi);
-struct mm_struct *process_getinfo_mm_access(struct task_struct *task,
-					    bool audit);
-struct pid *process_getinfo_pidfd_get_pid(unsigned int fd);
 void process_getinfo_task_comm(struct task_struct *task, char *buf);
-int process_getinfo_task_prio(const struct task_struct *task);
 void process_getinfo_task_ids(struct task_struct *task,
-			      struct pid_namespace *ns, pid_t *ids);
-bool process_getinfo_task_vm_counters(struct task_struct *task, u64 *pages);
+			      struct pid_namespace *ns,
+			      struct process_getinfo_ids *ids);
+bool process_getinfo_task_vm_counters(struct task_struct *task,
+				      struct process_getinfo_vm_counters *vm);
 u64 process_getinfo_vm_seq(struct task_struct *task, struct mm_struct *mm);
-struct vm_area_struct *process_getinfo_gate_vma(struct mm_struct *mm);
+void process_getinfo_task_times(struct task_struct *task, bool whole,
+				struct process_getinfo_times *t);
+void process_getinfo_task_session(struct task_struct *task,
+				  struct pid_namespace *ns,
+				  struct process_getinfo_session *s);
 const char *process_getinfo_vma_name(struct vm_area_struct *vma, char *buf,
 				     size_t size);
 const struct path *process_getinfo_vma_path(struct vm_area_struct *vma);
+ssize_t process_getinfo_mm_cmdline(struct mm_struct *mm, char *buf,
+				   size_t count, loff_t pos);
+int process_getinfo_mm_rollup(struct task_struct *task, struct mm_struct *mm,
+			      struct process_getinfo_rollup *r);
 
 #endif /* _LINUX_PROCESS_GETINFO_H */

@@ -92,7 +92,8 @@ impl<T: Getinfo> Registration<T> {
         );
         match result {
             Ok(()) => 0,
-            Err(e) => c_long::from(e.to_errno()),
+            // `long` is at least 32 bits wide on every Linux target: the errno always fits.
+            Err(e) => c_long::try_from(e.to_errno()).unwrap_or(c_long::MIN),
         }
     }
 }

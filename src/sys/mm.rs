@@ -45,7 +45,7 @@ impl<'a> MmapRead<'a> {
         let gate = unsafe { bindings::get_gate_vma(self.mm_ptr()) };
         // SAFETY: A non-NULL gate VMA is static, so valid for as long as the lock is held.
         let gate = (!gate.is_null()).then(|| unsafe { VmaRef::from_raw(gate) });
-        self.0.vmas().chain(gate).map(Vma)
+        Iterator::chain(self.0.vmas(), gate).map(Vma)
     }
 }
 
@@ -150,7 +150,7 @@ impl<'a> Vma<'a> {
         if name.is_null() {
             return Ok(None);
         }
-        let start = (name as usize).wrapping_sub(base as usize);
+        let start = name.addr().wrapping_sub(base.addr());
         if start < scratch.len() {
             // Rendered into `scratch`: described by position, so that the caller keeps the
             // use of its buffer.
