@@ -93,8 +93,20 @@ def main():
             print(f"FAIL: guest step {step} exited {s['rc']}", file=sys.stderr)
         print(f"guest {step}: {s['ok']} passed, {s['notok']} failed, {s['skip']} skipped",
               file=sys.stderr)
+    # The kernel's lines: the dmesg dump at the end, and what the kernel printed
+    # to the console meanwhile (timestamped). Program output that merely says
+    # "WARNING" is not the kernel's.
     splats = []
+    in_dmesg = False
     for line in text:
+        if line.startswith("PGI-DMESG-BEGIN"):
+            in_dmesg = True
+            continue
+        if line.startswith("PGI-DMESG-END"):
+            in_dmesg = False
+            continue
+        if not in_dmesg and not re.match(r"^\[\s*\d+\.\d+\]", line):
+            continue
         if any(re.search(b, line) for b in BENIGN):
             continue
         if any(re.search(p, line) for p in SPLATS):

@@ -123,6 +123,13 @@ static const struct {
 				      FIELD(swap_kb) } },
 	{ PROCESS_INFO_VM_SEQ, { FIELD(vm_seq) } },
 	{ PROCESS_INFO_MEMORY_MAP, { FIELD(nr_vmas), FIELD(first_vma_offset) } },
+	{ PROCESS_INFO_CPU_TIMES, { FIELD(utime_ns), FIELD(stime_ns),
+				    FIELD(start_time_ns), FIELD(min_flt),
+				    FIELD(maj_flt), FIELD(nr_threads) } },
+	{ PROCESS_INFO_SESSION, { FIELD(pgid), FIELD(sid), FIELD(tty_nr),
+				  FIELD(tpgid) } },
+	{ PROCESS_INFO_CMDLINE, { FIELD(cmdline_offset), FIELD(cmdline_size) } },
+	{ PROCESS_INFO_MEMORY_ROLLUP, { FIELD(rollup_offset) } },
 };
 
 /* The fields of every fact a record does not carry are zero. */
@@ -191,6 +198,18 @@ static int check_zeroes(const void *buf, size_t used, char *why,
 			goto out;
 		if (r->mask & PROCESS_INFO_COMM)
 			cover_str(map, buf, used, r->comm_offset);
+		/* The command line's bytes and the NUL after them. */
+		if (r->mask & PROCESS_INFO_CMDLINE)
+			cover(map, used, r->cmdline_offset, r->cmdline_size + 1);
+		if (r->mask & PROCESS_INFO_MEMORY_ROLLUP) {
+			const struct procrec_rollup *ro = (const void *)(b + r->rollup_offset);
+
+			cover(map, used, r->rollup_offset, ro->size);
+			if (ro->__reserved0) {
+				pgi_fail(why, MSG_MAX, "record %u: rollup __reserved0 set", i);
+				goto out;
+			}
+		}
 		if (!(r->mask & PROCESS_INFO_MEMORY_MAP))
 			continue;
 		for (voff = r->first_vma_offset; voff;
@@ -262,7 +281,8 @@ static int check_no_kernel_words(const void *buf, size_t used, char *why,
 		if (r->input_index < -1 || r->status > 3 || r->ppid < 0 ||
 		    r->oom_score_adj < -1000 || r->oom_score_adj > 1000 ||
 		    r->nice < -20 || r->nice > 19 || r->prio < -101 ||
-		    r->prio > 139) {
+		    r->prio > 139 || r->pgid < -1 || r->sid < -1 ||
+		    r->tpgid < -1) {
 			pgi_fail(why, MSG_MAX,
 				 "record %u: status %u input_index %d ppid %d oom_score_adj %d prio %d nice %d",
 				 i, r->status, r->input_index, r->ppid,
@@ -272,6 +292,17 @@ static int check_no_kernel_words(const void *buf, size_t used, char *why,
 		ok[(roff + offsetof(struct procrec, status)) / 8] = 1;
 		ok[(roff + offsetof(struct procrec, ppid)) / 8] = 1;
 		ok[(roff + offsetof(struct procrec, prio)) / 8] = 1;
+		/* nr_threads and pgid (-1 once the task is past its session). */
+		ok[(roff + offsetof(struct procrec, pgid)) / 8] = 1;
+		/* The command line is the process's data, not the kernel's. */
+		if (r->mask & PROCESS_INFO_CMDLINE) {
+			size_t c;
+
+			for (c = r->cmdline_offset / 8;
+			     c <= ((size_t)r->cmdline_offset + r->cmdline_size) / 8 &&
+			     c <= used / 8; c++)
+				ok[c] = 1;
+		}
 		if (!(r->mask & PROCESS_INFO_MEMORY_MAP))
 			continue;
 		for (voff = r->first_vma_offset; voff;

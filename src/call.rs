@@ -2,13 +2,13 @@
 
 //! One process_getinfo(2) call, start to end.
 
-use kernel::{alloc::KVVec, prelude::*, uaccess::UserPtr};
+use kernel::{alloc::KVVec, prelude::*};
 
 use crate::{
     facts::{Access, Facts},
     request,
     serialize::{call_gfp, Output, RecordBuf},
-    sys::{self, CallerNs, Getinfo},
+    sys::{self, CallerNs, Getinfo, Syscall},
     uapi::{self, ProcessInfo},
     walk::{self, Member, Snapshot},
 };
@@ -17,68 +17,48 @@ use crate::{
 pub(crate) struct Call;
 
 impl Getinfo for Call {
-    fn getinfo(
-        nr_proc: i32,
-        proc_: UserPtr,
-        proc_is_null: bool,
-        flags: i32,
-        mask: u64,
-        out_buf: UserPtr,
-        inout_sz: UserPtr,
-    ) -> Result {
-        process_getinfo(nr_proc, proc_, proc_is_null, flags, mask, out_buf, inout_sz)
-    }
-}
+    /// The system call's body; `E2BIG` after `*inout_sz` has been set to the size needed.
+    fn getinfo(call: Syscall) -> Result {
+        let args = request::check(call.nr_proc, call.proc_is_null, call.flags, call.mask)?;
+        let cap = request::read_size(call.inout_sz)?;
+        let input = request::read_input(&args, call.proc_)?;
 
-/// The system call's body; `E2BIG` after `*inout_sz` has been set to the size needed.
-fn process_getinfo(
-    nr_proc: i32,
-    proc_: UserPtr,
-    proc_is_null: bool,
-    flags: i32,
-    mask: u64,
-    out_buf: UserPtr,
-    inout_sz: UserPtr,
-) -> Result {
-    let args = request::check(nr_proc, proc_is_null, flags, mask)?;
-    let cap = request::read_size(inout_sz)?;
-    let input = request::read_input(&args, proc_)?;
+        let facts = Facts::new(CallerNs::current()?, &args)?;
+        let mut snap = walk::collect(&input, args.has(uapi::THREADS), facts.ns())?;
+        drop(input);
+        let decided = if args.has(uapi::STRICT) {
+            // Fail before anything is written.
+            Some(decide_all(&facts, &snap)?)
+        } else {
+            None
+        };
 
-    let facts = Facts::new(CallerNs::current()?, &args)?;
-    let mut snap = walk::collect(&input, args.has(uapi::THREADS), facts.ns())?;
-    drop(input);
-    let decided = if args.has(uapi::STRICT) {
-        // Fail before anything is written.
-        Some(decide_all(&facts, &snap)?)
-    } else {
-        None
-    };
-
-    let mut e = Emitter {
-        facts,
-        decided,
-        out: Output::new(out_buf, cap),
-        rec: RecordBuf::new(),
-    };
-    if args.has(uapi::ALL) {
-        for (i, m) in snap.members.iter_mut().enumerate() {
-            e.member(m, i, -1)?;
-            // Done with the task: put the reference while its task_struct is still cache-hot.
-            m.task = None;
+        let mut e = Emitter {
+            facts,
+            decided,
+            out: Output::new(call.out_buf, cap),
+            rec: RecordBuf::new(),
+        };
+        if args.has(uapi::ALL) {
+            for (i, m) in snap.members.iter_mut().enumerate() {
+                e.member(m, i, -1)?;
+                // Done with the task: put the reference while its task_struct is still cache-hot.
+                m.task = None;
+            }
+        } else {
+            e.answers(&mut snap)?;
         }
-    } else {
-        e.answers(&mut snap)?;
-    }
-    drop(snap);
+        drop(snap);
 
-    let mut header = ProcessInfo {
-        mask: args.mask,
-        ..Default::default()
-    };
-    if args.mask & uapi::INFO_MEMINFO != 0 {
-        sys::meminfo(&mut header);
+        let mut header = ProcessInfo {
+            mask: args.mask,
+            ..Default::default()
+        };
+        if args.mask & uapi::INFO_MEMINFO != 0 {
+            sys::meminfo(&mut header);
+        }
+        e.out.finish(header, call.inout_sz)
     }
-    e.out.finish(header, inout_sz)
 }
 
 /// Under `STRICT`: what the caller may learn about every task, decided before anything is
@@ -90,11 +70,12 @@ fn decide_all(facts: &Facts, snap: &Snapshot) -> Result<KVVec<Access>> {
     let mut decided = KVVec::with_capacity(snap.members.len(), call_gfp())?;
     for m in snap.members.iter() {
         Emitter::pause()?;
-        // INVARIANT: no reference is put before the records are built.
-        let Some(task) = m.task.as_deref() else {
-            continue;
+        // No reference is put before the records are built; were one, its task would count
+        // as hidden.
+        let access = match m.task.as_deref() {
+            Some(task) => facts.access(task)?,
+            None => Access::gone(),
         };
-        let access = facts.access(task)?;
         if !access.hidden() && facts.denies(&access) {
             return Err(EACCES);
         }

@@ -6,7 +6,7 @@
 //! Ids come from the task-list pass ([`crate::walk`]); everything else is
 //! read here, one task at a time, with no lock held between tasks.
 
-use kernel::{mm::MmWithUser, page::PAGE_SHIFT, prelude::*, sync::aref::ARef, task::Task};
+use kernel::{mm::MmWithUser, prelude::*, sync::aref::ARef, task::Task};
 
 use crate::{
     maps::MapWriter,
@@ -20,10 +20,6 @@ use crate::{
 /// `struct procrec`'s `size`.
 const REC_SIZE: u32 = 224;
 const _: () = assert!(REC_SIZE as usize == uapi::PROCREC_SIZE);
-
-/// `struct procrec_rollup`'s `size`.
-const ROLLUP_SIZE: u32 = 128;
-const _: () = assert!(ROLLUP_SIZE as usize == uapi::PROCREC_ROLLUP_SIZE);
 
 /// The command line is read in pieces of this many bytes.
 const CMDLINE_CHUNK: usize = 4096;
@@ -44,6 +40,16 @@ pub(crate) struct Access {
 }
 
 impl Access {
+    /// The access to a task that is gone before it was decided: none.
+    pub(crate) fn gone() -> Self {
+        Self {
+            hidden: true,
+            details: false,
+            sched: false,
+            mm: None,
+        }
+    }
+
     /// Whether the task is hidden from the caller.
     pub(crate) fn hidden(&self) -> bool {
         self.hidden
@@ -183,14 +189,11 @@ impl Facts {
             r.mask |= uapi::INFO_OOM_SCORE_ADJ;
         }
         if self.wants(uapi::INFO_CREDS) {
-            let c = f.creds(&self.ns);
-            [r.uid_real, r.uid_effective, r.uid_saved, r.uid_fs] = c.uid;
-            [r.gid_real, r.gid_effective, r.gid_saved, r.gid_fs] = c.gid;
+            f.creds(&self.ns, r);
             r.mask |= uapi::INFO_CREDS;
         }
         if self.wants(uapi::INFO_PRIO) && access.sched {
-            let s = f.sched();
-            (r.prio, r.nice, r.policy) = (s.prio, s.nice, s.policy);
+            f.sched(r);
             r.mask |= uapi::INFO_PRIO;
         }
         if self.wants(uapi::INFO_COMM) {
@@ -200,27 +203,16 @@ impl Facts {
             r.comm_offset = buf.abs(local)?;
             r.mask |= uapi::INFO_COMM;
         }
-        if self.wants(uapi::INFO_VM_COUNTERS) {
-            // As /proc/PID/status: no mmap lock; nothing for kernel threads.
-            if let Some(vm) = f.vm_counters() {
-                let kb = |pages| rules::pages_to_kb(pages, PAGE_SHIFT);
-                r.rss_anon_kb = kb(vm.rss_anon);
-                r.rss_file_kb = kb(vm.rss_file);
-                r.rss_shmem_kb = kb(vm.rss_shmem);
-                r.vm_size_kb = kb(vm.total_vm);
-                r.swap_kb = kb(vm.swap);
-                r.mask |= uapi::INFO_VM_COUNTERS;
-            }
+        // As /proc/PID/status: no mmap lock; nothing for kernel threads.
+        if self.wants(uapi::INFO_VM_COUNTERS) && f.vm_counters(r) {
+            r.mask |= uapi::INFO_VM_COUNTERS;
         }
         if self.wants(uapi::INFO_CPU_TIMES) {
-            let t = f.times(self.whole);
-            (r.utime_ns, r.stime_ns, r.start_time_ns) = (t.utime_ns, t.stime_ns, t.start_time_ns);
-            (r.min_flt, r.maj_flt, r.nr_threads) = (t.min_flt, t.maj_flt, t.nr_threads);
+            f.times(self.whole, r);
             r.mask |= uapi::INFO_CPU_TIMES;
         }
         if self.wants(uapi::INFO_SESSION) {
-            let s = f.session(&self.ns);
-            (r.pgid, r.sid, r.tty_nr, r.tpgid) = (s.pgid, s.sid, s.tty_nr, s.tpgid);
+            f.session(&self.ns, r);
             r.mask |= uapi::INFO_SESSION;
         }
         if self.wants(uapi::INFO_CMDLINE) {
@@ -239,9 +231,7 @@ impl Facts {
             }
             if self.wants(uapi::INFO_MEMORY_ROLLUP) {
                 // The walk of smaps_rollup takes the mmap lock itself, after `locked()` let go.
-                let mut rollup = f.rollup(&mm)?;
-                rollup.size = ROLLUP_SIZE;
-                let local = buf.push_rollup(&rollup)?;
+                let local = buf.push_rollup(&f.rollup(&mm)?)?;
                 r.rollup_offset = buf.abs(local)?;
                 r.mask |= uapi::INFO_MEMORY_ROLLUP;
             }

@@ -19,10 +19,11 @@ use kernel::{
 
 use crate::{
     rules::{self, Layout, Overflow},
-    uapi::{self, ProcRec, ProcRecRollup, ProcRecVma, ProcessInfo},
+    sys::Rollup,
+    uapi::{self, ProcRec, ProcRecVma, ProcessInfo},
 };
 
-// SAFETY: All four are `repr(C)` structs of integers laid out without implicit padding (every
+// SAFETY: All three are `repr(C)` structs of integers laid out without implicit padding (every
 // gap is an explicit `reserved*` field; `sys.rs` checks the sizes against the C header), so
 // every byte of a value is initialised.
 unsafe impl AsBytes for ProcessInfo {}
@@ -30,8 +31,6 @@ unsafe impl AsBytes for ProcessInfo {}
 unsafe impl AsBytes for ProcRec {}
 // SAFETY: See above.
 unsafe impl AsBytes for ProcRecVma {}
-// SAFETY: See above.
-unsafe impl AsBytes for ProcRecRollup {}
 
 /// Allocations on behalf of a call: charged to the caller's memory cgroup, quiet on failure,
 /// and never invoking the OOM killer. Their sizes follow the caller's request, so failure is
@@ -161,8 +160,8 @@ impl RecordBuf {
         self.push_aligned(vma)
     }
 
-    /// Appends a rollup; returns its local offset.
-    pub(crate) fn push_rollup(&mut self, rollup: &ProcRecRollup) -> Result<usize> {
+    /// Appends a `struct procrec_rollup`; returns its local offset.
+    pub(crate) fn push_rollup(&mut self, rollup: &Rollup) -> Result<usize> {
         self.push_aligned(rollup)
     }
 

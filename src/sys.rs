@@ -23,10 +23,10 @@ mod pid;
 mod task;
 mod tasklist;
 
-pub(crate) use hook::{Getinfo, Registration};
+pub(crate) use hook::{Getinfo, Registration, Syscall};
 pub(crate) use mm::{mm_map_count, MmapRead, Vma, VmaName};
 pub(crate) use pid::PidRef;
-pub(crate) use task::{cmdline, CallerNs, TaskFacts};
+pub(crate) use task::{cmdline, CallerNs, Rollup, TaskFacts};
 pub(crate) use tasklist::TaskList;
 
 /// Whether the current task has a fatal signal pending.
@@ -74,6 +74,7 @@ const _: () = {
     assert!(size_of::<uapi::ProcRecVma>() == size_of::<bindings::procrec_vma>());
     assert!(size_of::<uapi::ProcRecRollup>() == u32_as_usize(bindings::PROCREC_ROLLUP_SIZE_VER0));
     assert!(size_of::<uapi::ProcRecRollup>() == size_of::<bindings::procrec_rollup>());
+    assert!(size_of::<Rollup>() == uapi::PROCREC_ROLLUP_SIZE);
     assert!(
         offset_of!(uapi::ProcRecRollup, locked_kb)
             == offset_of!(bindings::procrec_rollup, locked_kb)

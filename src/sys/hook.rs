@@ -13,18 +13,22 @@ use kernel::{
     uaccess::UserPtr,
 };
 
-/// The body of process_getinfo(2), called with the system call's arguments.
+/// The arguments of one process_getinfo(2) call; the pointers are user pointers.
+pub(crate) struct Syscall {
+    pub(crate) nr_proc: i32,
+    pub(crate) proc_: UserPtr,
+    /// Whether `proc_` is NULL.
+    pub(crate) proc_is_null: bool,
+    pub(crate) flags: i32,
+    pub(crate) mask: u64,
+    pub(crate) out_buf: UserPtr,
+    pub(crate) inout_sz: UserPtr,
+}
+
+/// The body of process_getinfo(2).
 pub(crate) trait Getinfo {
-    /// Handles one call; `proc_is_null` tells whether `proc_` is NULL.
-    fn getinfo(
-        nr_proc: i32,
-        proc_: UserPtr,
-        proc_is_null: bool,
-        flags: i32,
-        mask: u64,
-        out_buf: UserPtr,
-        inout_sz: UserPtr,
-    ) -> Result;
+    /// Handles one call.
+    fn getinfo(call: Syscall) -> Result;
 }
 
 /// A registration of `T` as the implementation of process_getinfo(2).
@@ -81,15 +85,15 @@ impl<T: Getinfo> Registration<T> {
         out_buf: *mut c_void,
         inout_sz: *mut usize,
     ) -> c_long {
-        let result = T::getinfo(
+        let result = T::getinfo(Syscall {
             nr_proc,
-            UserPtr::from_ptr(proc_.cast_mut().cast()),
-            proc_.is_null(),
+            proc_: UserPtr::from_ptr(proc_.cast_mut().cast()),
+            proc_is_null: proc_.is_null(),
             flags,
             mask,
-            UserPtr::from_ptr(out_buf),
-            UserPtr::from_ptr(inout_sz.cast()),
-        );
+            out_buf: UserPtr::from_ptr(out_buf),
+            inout_sz: UserPtr::from_ptr(inout_sz.cast()),
+        });
         match result {
             Ok(()) => 0,
             // `long` is at least 32 bits wide on every Linux target: the errno always fits.

@@ -10,15 +10,20 @@ use kernel::{
     error::from_err_ptr,
     ffi::c_char,
     mm::MmWithUser,
+    page::PAGE_SHIFT,
     pid_namespace::PidNamespace,
     prelude::*,
     sync::{aref::ARef, rcu},
     task::Task,
+    transmute::AsBytes,
     types::NotThreadSafe,
 };
 
 use super::{mm::MmapRead, param};
-use crate::{rules::Hidden, uapi};
+use crate::{
+    rules::{self, Hidden},
+    uapi::{self, ProcRec},
+};
 
 /// The caller's namespaces, in which ids are reported.
 ///
@@ -85,46 +90,6 @@ impl CallerNs {
     }
 }
 
-/// Real, effective, saved and filesystem uids and gids.
-pub(crate) struct Creds {
-    pub(crate) uid: [u32; 4],
-    pub(crate) gid: [u32; 4],
-}
-
-/// The scheduling facts of /proc/PID/stat.
-pub(crate) struct Sched {
-    pub(crate) prio: i32,
-    pub(crate) nice: i32,
-    pub(crate) policy: u32,
-}
-
-/// The memory counters of /proc/PID/status, in pages.
-pub(crate) struct VmCounters {
-    pub(crate) rss_anon: u64,
-    pub(crate) rss_file: u64,
-    pub(crate) rss_shmem: u64,
-    pub(crate) total_vm: u64,
-    pub(crate) swap: u64,
-}
-
-/// The times and counts of /proc/PID/stat.
-pub(crate) struct Times {
-    pub(crate) utime_ns: u64,
-    pub(crate) stime_ns: u64,
-    pub(crate) start_time_ns: u64,
-    pub(crate) min_flt: u64,
-    pub(crate) maj_flt: u64,
-    pub(crate) nr_threads: u32,
-}
-
-/// The session fields of /proc/PID/stat.
-pub(crate) struct Session {
-    pub(crate) pgid: i32,
-    pub(crate) sid: i32,
-    pub(crate) tty_nr: u32,
-    pub(crate) tpgid: i32,
-}
-
 /// The facts of a task that need no lock beyond a reference, and the access checks procfs makes
 /// before it shows them.
 pub(crate) struct TaskFacts<'a>(&'a Task);
@@ -174,16 +139,17 @@ impl<'a> TaskFacts<'a> {
     }
 
     /// `prio`, `nice` and `policy`, as /proc/PID/stat shows them.
-    pub(crate) fn sched(&self) -> Sched {
+    pub(crate) fn sched(&self, r: &mut ProcRec) {
         let t = self.raw();
         // SAFETY: The task is valid; these fields are read racily (in C), as procfs does.
-        unsafe {
-            Sched {
-                prio: bindings::task_prio(t),
-                nice: bindings::task_nice(t),
-                policy: bindings::task_policy(t),
-            }
-        }
+        let sched = unsafe {
+            (
+                bindings::task_prio(t),
+                bindings::task_nice(t),
+                bindings::task_policy(t),
+            )
+        };
+        (r.prio, r.nice, r.policy) = sched;
     }
 
     /// The oom_score_adj of the task's thread group.
@@ -204,7 +170,7 @@ impl<'a> TaskFacts<'a> {
     }
 
     /// Real, effective, saved and filesystem uids and gids, in the caller's user namespace.
-    pub(crate) fn creds(&self, ns: &CallerNs) -> Creds {
+    pub(crate) fn creds(&self, ns: &CallerNs, r: &mut ProcRec) {
         let _rcu = rcu::read_lock();
         // SAFETY: The task is valid; its objective credentials are RCU-protected and we are in
         // an RCU read-side section until `_rcu` drops, which outlives `cred`'s uses below.
@@ -224,54 +190,43 @@ impl<'a> TaskFacts<'a> {
                 (*c).fsgid,
             )
         };
-        Creds {
-            uid: [ns.uid(uid), ns.uid(euid), ns.uid(suid), ns.uid(fsuid)],
-            gid: [ns.gid(gid), ns.gid(egid), ns.gid(sgid), ns.gid(fsgid)],
-        }
+        [r.uid_real, r.uid_effective, r.uid_saved, r.uid_fs] =
+            [ns.uid(uid), ns.uid(euid), ns.uid(suid), ns.uid(fsuid)];
+        [r.gid_real, r.gid_effective, r.gid_saved, r.gid_fs] =
+            [ns.gid(gid), ns.gid(egid), ns.gid(sgid), ns.gid(fsgid)];
     }
 
-    /// The memory counters of /proc/PID/status; `None` for kernel threads and exited tasks.
-    pub(crate) fn vm_counters(&self) -> Option<VmCounters> {
+    /// The memory counters of /proc/PID/status, in kB; `false` for kernel threads and exited
+    /// tasks.
+    pub(crate) fn vm_counters(&self, r: &mut ProcRec) -> bool {
         let mut vm = bindings::process_getinfo_vm_counters::default();
         // SAFETY: The task is valid; the function takes the task's lock itself.
-        unsafe { bindings::process_getinfo_task_vm_counters(self.raw(), &mut vm) }.then_some(
-            VmCounters {
-                rss_anon: vm.rss_anon,
-                rss_file: vm.rss_file,
-                rss_shmem: vm.rss_shmem,
-                total_vm: vm.total_vm,
-                swap: vm.swap,
-            },
-        )
+        if !unsafe { bindings::process_getinfo_task_vm_counters(self.raw(), &mut vm) } {
+            return false;
+        }
+        let kb = |pages| rules::pages_to_kb(pages, PAGE_SHIFT);
+        (r.rss_anon_kb, r.rss_file_kb, r.rss_shmem_kb) =
+            (kb(vm.rss_anon), kb(vm.rss_file), kb(vm.rss_shmem));
+        (r.vm_size_kb, r.swap_kb) = (kb(vm.total_vm), kb(vm.swap));
+        true
     }
 
     /// The times and counts of /proc/PID/stat: the thread group's (`whole`) or the task's own.
-    pub(crate) fn times(&self, whole: bool) -> Times {
+    pub(crate) fn times(&self, whole: bool, r: &mut ProcRec) {
         let mut t = bindings::process_getinfo_times::default();
         // SAFETY: The task is valid; the function takes what locks it needs.
         unsafe { bindings::process_getinfo_task_times(self.raw(), whole, &mut t) };
-        Times {
-            utime_ns: t.utime_ns,
-            stime_ns: t.stime_ns,
-            start_time_ns: t.start_time_ns,
-            min_flt: t.min_flt,
-            maj_flt: t.maj_flt,
-            nr_threads: t.nr_threads,
-        }
+        (r.utime_ns, r.stime_ns, r.start_time_ns) = (t.utime_ns, t.stime_ns, t.start_time_ns);
+        (r.min_flt, r.maj_flt, r.nr_threads) = (t.min_flt, t.maj_flt, t.nr_threads);
     }
 
     /// The session fields of /proc/PID/stat, ids in the caller's pid namespace.
-    pub(crate) fn session(&self, ns: &CallerNs) -> Session {
+    pub(crate) fn session(&self, ns: &CallerNs, r: &mut ProcRec) {
         let mut s = bindings::process_getinfo_session::default();
         // SAFETY: The task and the pid namespace are valid; the function takes the task's
         // sighand lock itself.
         unsafe { bindings::process_getinfo_task_session(self.raw(), ns.pid_ns_ptr(), &mut s) };
-        Session {
-            pgid: s.pgid,
-            sid: s.sid,
-            tty_nr: s.tty_nr,
-            tpgid: s.tpgid,
-        }
+        (r.pgid, r.sid, r.tty_nr, r.tpgid) = (s.pgid, s.sid, s.tty_nr, s.tpgid);
     }
 
     /// The task's mm if the caller may read its memory map (the check of /proc/PID/maps and
@@ -313,33 +268,24 @@ impl<'a> TaskFacts<'a> {
 
     /// What /proc/PID/smaps_rollup shows for `mm` (this task's, from [`Self::mm_for_maps`]).
     /// Takes the mmap lock itself: none may be held.
-    pub(crate) fn rollup(&self, mm: &MmWithUser) -> Result<uapi::ProcRecRollup> {
-        let mut r = bindings::process_getinfo_rollup::default();
+    pub(crate) fn rollup(&self, mm: &MmWithUser) -> Result<Rollup> {
+        let mut r = bindings::procrec_rollup::default();
         // SAFETY: The task and the mm are valid (references held); no mmap lock is held here.
         kernel::error::to_result(unsafe {
             bindings::process_getinfo_mm_rollup(self.raw(), mm.as_raw(), &mut r)
         })?;
-        Ok(uapi::ProcRecRollup {
-            size: 0,
-            reserved0: 0,
-            rss_kb: r.rss_kb,
-            pss_kb: r.pss_kb,
-            pss_dirty_kb: r.pss_dirty_kb,
-            pss_anon_kb: r.pss_anon_kb,
-            pss_file_kb: r.pss_file_kb,
-            pss_shmem_kb: r.pss_shmem_kb,
-            shared_clean_kb: r.shared_clean_kb,
-            shared_dirty_kb: r.shared_dirty_kb,
-            private_clean_kb: r.private_clean_kb,
-            private_dirty_kb: r.private_dirty_kb,
-            referenced_kb: r.referenced_kb,
-            anonymous_kb: r.anonymous_kb,
-            swap_kb: r.swap_kb,
-            swap_pss_kb: r.swap_pss_kb,
-            locked_kb: r.locked_kb,
-        })
+        Ok(Rollup(r))
     }
 }
+
+/// A `struct procrec_rollup` as the kernel filled it, size included.
+#[repr(transparent)]
+pub(crate) struct Rollup(bindings::procrec_rollup);
+
+// SAFETY: `struct procrec_rollup` is made of integers with explicit padding (`sys.rs` checks its
+// size and offsets against the Rust mirror, which has no implicit padding), so every byte of a
+// value is initialised.
+unsafe impl AsBytes for Rollup {}
 
 /// Reads up to `dst.len()` bytes of what /proc/PID/cmdline returns for `mm`, from offset `pos`;
 /// returns how many (0 past the end).
