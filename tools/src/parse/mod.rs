@@ -163,7 +163,8 @@ impl<'a> Info<'a> {
             return Err(count_err);
         }
         let mut seen = Seen::new(self.buf.len());
-        let mut strings = Checker::new(self.buf.len());
+        let hdr_size = usize::try_from(h.size).unwrap_or(usize::MAX);
+        let mut strings = Checker::new(self.buf, hdr_size);
         let mut off = h.first_procrec_offset;
         for index in 0..h.nr_procrecs {
             if off == 0 {
@@ -237,7 +238,11 @@ impl<'a> Info<'a> {
 }
 
 /// Checks one record's VMA chain: its count, each VMA once, address order, the end.
-fn check_vmas(c: &Chain<'_>, seen: &mut Seen, strings: &mut Checker) -> Result<(), ParseError> {
+fn check_vmas<'a>(
+    c: &Chain<'a>,
+    seen: &mut Seen,
+    strings: &mut Checker<'a>,
+) -> Result<(), ParseError> {
     let count = ParseError::Count {
         record: Some(c.record),
         count: c.nr,

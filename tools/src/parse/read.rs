@@ -49,6 +49,14 @@ pub(super) fn struct_at(
     Ok(o)
 }
 
+/// Where the string at `off` starts: past the header, or it is a `ParseError::String`.
+fn string_start(off: u32, hdr_size: usize, item: Item) -> Result<usize, ParseError> {
+    usize::try_from(off)
+        .ok()
+        .filter(|&o| o >= hdr_size)
+        .ok_or(ParseError::String(item, off))
+}
+
 /// The NUL-terminated string at `off`, without its NUL: it may be as long as the buffer
 /// allows (a file name longer than `PATH_MAX` is printed whole by /proc/PID/maps, and so
 /// stored). Finding its end costs its length.
@@ -58,11 +66,8 @@ pub(super) fn string_at(
     hdr_size: usize,
     item: Item,
 ) -> Result<&[u8], ParseError> {
+    let o = string_start(off, hdr_size, item)?;
     let bad = ParseError::String(item, off);
-    let o = usize::try_from(off).map_err(|_| bad.clone())?;
-    if o < hdr_size {
-        return Err(bad);
-    }
     let tail = buf.get(o..).ok_or_else(|| bad.clone())?;
     // CStr's search for the NUL is core's word-at-a-time memchr.
     let s = std::ffi::CStr::from_bytes_until_nul(tail).map_err(|_| bad)?;
@@ -78,71 +83,76 @@ pub(super) fn bytes_at(
     hdr_size: usize,
     item: Item,
 ) -> Result<&[u8], ParseError> {
+    let o = string_start(off, hdr_size, item)?;
     let bad = ParseError::String(item, off);
-    let o = usize::try_from(off).map_err(|_| bad.clone())?;
     let n = usize::try_from(size).map_err(|_| bad.clone())?;
     let end = o.checked_add(n).ok_or_else(|| bad.clone())?;
-    if o < hdr_size || buf.get(end) != Some(&0) {
+    if buf.get(end) != Some(&0) {
         return Err(bad);
     }
     buf.get(o..end).ok_or(bad)
 }
 
-/// Where the decoders get strings from.
+/// Where the decoders get the strings of a buffer from.
 pub(super) trait Strings<'a> {
     /// The string at `off`.
-    fn get(
-        &mut self,
-        buf: &'a [u8],
-        off: u32,
-        hdr_size: usize,
-        item: Item,
-    ) -> Result<&'a [u8], ParseError>;
+    fn get(&mut self, off: u32, item: Item) -> Result<&'a [u8], ParseError>;
 }
 
-/// The strings of a checked buffer, measured again when handed out, except that a name shared
-/// by consecutive VMAs (the segments of one file) is measured once per run.
+/// The strings of a checked buffer (whose header is `hdr_size` bytes), measured again when
+/// handed out, except that a name shared by consecutive VMAs (the segments of one file) is
+/// measured once per run.
 #[derive(Debug, Clone, Copy, Default)]
 pub(super) struct Rescan<'a> {
+    buf: &'a [u8],
+    hdr_size: usize,
     last: Option<(u32, &'a [u8])>,
 }
 
+impl<'a> Rescan<'a> {
+    pub(super) fn new(buf: &'a [u8], hdr_size: usize) -> Rescan<'a> {
+        Rescan {
+            buf,
+            hdr_size,
+            last: None,
+        }
+    }
+}
+
 impl<'a> Strings<'a> for Rescan<'a> {
-    fn get(
-        &mut self,
-        buf: &'a [u8],
-        off: u32,
-        hdr_size: usize,
-        item: Item,
-    ) -> Result<&'a [u8], ParseError> {
+    fn get(&mut self, off: u32, item: Item) -> Result<&'a [u8], ParseError> {
         if let Some((o, s)) = self.last {
             if o == off {
                 return Ok(s);
             }
         }
-        let s = string_at(buf, off, hdr_size, item)?;
+        let s = string_at(self.buf, off, self.hdr_size, item)?;
         self.last = Some((off, s));
         Ok(s)
     }
 }
 
-/// The check of every string of a buffer, in time linear in the buffer's size whatever the
-/// strings: a string reached again by the same offset (a file name shared by many VMAs) is
-/// looked up, not measured again; a new offset must not start inside, or run into, a string
-/// already measured (the kernel stores each string once and shares it only by its offset), so
-/// every byte is measured at most once.
-pub(super) struct Checker {
+/// The check of every string of a buffer (whose header is `hdr_size` bytes), in time linear in
+/// the buffer's size whatever the strings: a string reached again by the same offset (a file
+/// name shared by many VMAs) is looked up, not measured again; a new offset must not start
+/// inside, or run into, a string already measured (the kernel stores each string once and
+/// shares it only by its offset), so every byte is measured at most once.
+pub(super) struct Checker<'a> {
+    buf: &'a [u8],
+    hdr_size: usize,
     /// Offset to length of the strings measured.
     known: std::collections::HashMap<u32, u32>,
     /// One bit per byte of the buffer: part of a string measured (its NUL included).
     covered: Vec<u64>,
 }
 
-impl Checker {
-    pub(super) fn new(len: usize) -> Checker {
+impl<'a> Checker<'a> {
+    pub(super) fn new(buf: &'a [u8], hdr_size: usize) -> Checker<'a> {
         Checker {
+            buf,
+            hdr_size,
             known: std::collections::HashMap::new(),
-            covered: vec![0; len.div_ceil(64)],
+            covered: vec![0; buf.len().div_ceil(64)],
         }
     }
 
@@ -174,14 +184,9 @@ impl Checker {
     }
 }
 
-impl<'a> Strings<'a> for Checker {
-    fn get(
-        &mut self,
-        buf: &'a [u8],
-        off: u32,
-        hdr_size: usize,
-        item: Item,
-    ) -> Result<&'a [u8], ParseError> {
+impl<'a> Strings<'a> for Checker<'a> {
+    fn get(&mut self, off: u32, item: Item) -> Result<&'a [u8], ParseError> {
+        let buf = self.buf;
         let o = usize::try_from(off).map_err(|_| ParseError::String(item, off))?;
         if let Some(&n) = self.known.get(&off) {
             let n = usize::try_from(n).map_err(|_| ParseError::String(item, off))?;
@@ -190,7 +195,7 @@ impl<'a> Strings<'a> for Checker {
         if o < buf.len() && self.is_covered(o) {
             return Err(ParseError::StringOverlap(item, off));
         }
-        let s = string_at(buf, off, hdr_size, item)?;
+        let s = string_at(buf, off, self.hdr_size, item)?;
         // Covering stops at the first string it meets: the scan above went at most that far.
         if self.cover(o, o + s.len()) {
             return Err(ParseError::StringOverlap(item, off));

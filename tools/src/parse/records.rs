@@ -255,7 +255,7 @@ pub(super) fn decode_record<'a>(
     }
     if has(Mask::COMM) {
         let at = u32f(offset_of!(ProcRec, comm_offset))?;
-        rec.comm = Some(strings.get(buf, at, hdr_size, item)?);
+        rec.comm = Some(strings.get(at, item)?);
     }
     if has(Mask::VM_COUNTERS) {
         rec.vm = Some(VmCounters {
@@ -353,7 +353,8 @@ impl<'a> Iterator for Records<'a> {
             return None;
         }
         // `Info::parse` checked this chain, so decoding cannot fail; stop if it somehow does.
-        let mut strings = Rescan::default();
+        let hdr_size = usize::try_from(self.header.size).unwrap_or(usize::MAX);
+        let mut strings = Rescan::new(self.buf, hdr_size);
         match decode_record(self.buf, &self.header, self.index, self.next, &mut strings) {
             Ok((rec, links)) => {
                 self.index += 1;

@@ -42,7 +42,7 @@ impl<'a> Chain<'a> {
         let name_off = u32f(offset_of!(ProcRecVma, backing_file_name_offset))?;
         let name = match name_off {
             0 => None,
-            at => Some(strings.get(buf, at, self.hdr_size, item)?),
+            at => Some(strings.get(at, item)?),
         };
         let vma = Vma {
             start: u64f(offset_of!(ProcRecVma, start))?,
@@ -123,15 +123,15 @@ impl<'a> Vmas<'a> {
 
     /// The VMAs, in address order.
     pub fn iter(&self) -> VmaIter<'a> {
-        let next = match self.repr {
-            Repr::Chain(c) => c.first,
-            Repr::Slice(_) => 0,
+        let (next, names) = match self.repr {
+            Repr::Chain(c) => (c.first, Rescan::new(c.buf, c.hdr_size)),
+            Repr::Slice(_) => (0, Rescan::default()),
         };
         VmaIter {
             vmas: *self,
             next,
             index: 0,
-            names: Rescan::default(),
+            names,
         }
     }
 }
