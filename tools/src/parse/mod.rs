@@ -115,15 +115,7 @@ impl<'a> Info<'a> {
         }
         let mask = Mask::from_bits_retain(r64(offset_of!(ProcessInfo, mask))?);
         let meminfo = if mask.contains(Mask::MEMINFO) {
-            Some(Meminfo {
-                mem_total_kb: r64(offset_of!(ProcessInfo, mem_total_kb))?,
-                mem_free_kb: r64(offset_of!(ProcessInfo, mem_free_kb))?,
-                mem_available_kb: r64(offset_of!(ProcessInfo, mem_available_kb))?,
-                buffers_kb: r64(offset_of!(ProcessInfo, buffers_kb))?,
-                cached_kb: r64(offset_of!(ProcessInfo, cached_kb))?,
-                swap_total_kb: r64(offset_of!(ProcessInfo, swap_total_kb))?,
-                swap_free_kb: r64(offset_of!(ProcessInfo, swap_free_kb))?,
-            })
+            Some(Meminfo::read_raw(r64)?)
         } else {
             None
         };

@@ -14,9 +14,7 @@ use crate::flags::{Mask, Status};
 use crate::record::{
     Cmdline, CpuTimes, Creds, IdSet, Ids, Policy, Prio, Rollup, Session, State, TtyNr, VmCounters,
 };
-use crate::uapi::{
-    ProcRec, ProcRecRollup, PROCREC_ROLLUP_SIZE_VER0, PROCREC_SIZE_VER0, PROCREC_SIZE_VER1,
-};
+use crate::uapi::{ProcRec, PROCREC_ROLLUP_SIZE_VER0, PROCREC_SIZE_VER0, PROCREC_SIZE_VER1};
 
 /// The facts of one record: what the parser hands out, and what the encoder
 /// ([`crate::encode::Builder::push`]) takes.
@@ -258,13 +256,7 @@ pub(super) fn decode_record<'a>(
         rec.comm = Some(strings.get(at, item)?);
     }
     if has(Mask::VM_COUNTERS) {
-        rec.vm = Some(VmCounters {
-            rss_anon_kb: u64f(offset_of!(ProcRec, rss_anon_kb))?,
-            rss_file_kb: u64f(offset_of!(ProcRec, rss_file_kb))?,
-            rss_shmem_kb: u64f(offset_of!(ProcRec, rss_shmem_kb))?,
-            vm_size_kb: u64f(offset_of!(ProcRec, vm_size_kb))?,
-            swap_kb: u64f(offset_of!(ProcRec, swap_kb))?,
-        });
+        rec.vm = Some(VmCounters::read_raw(u64f)?);
     }
     if has(Mask::VM_SEQ) {
         rec.vm_seq = Some(u64f(offset_of!(ProcRec, vm_seq))?);
@@ -316,24 +308,7 @@ fn decode_rollup(buf: &[u8], off: u32, hdr_size: usize, record: u32) -> Result<R
     let item = Item::Rollup(record);
     let b = struct_at(buf, off, PROCREC_ROLLUP_SIZE_VER0, hdr_size, item)?;
     let bad = ParseError::Offset(item, off);
-    let f = |o: usize| rd_u64(buf, b + o).ok_or(bad.clone());
-    Ok(Rollup {
-        rss_kb: f(offset_of!(ProcRecRollup, rss_kb))?,
-        pss_kb: f(offset_of!(ProcRecRollup, pss_kb))?,
-        pss_dirty_kb: f(offset_of!(ProcRecRollup, pss_dirty_kb))?,
-        pss_anon_kb: f(offset_of!(ProcRecRollup, pss_anon_kb))?,
-        pss_file_kb: f(offset_of!(ProcRecRollup, pss_file_kb))?,
-        pss_shmem_kb: f(offset_of!(ProcRecRollup, pss_shmem_kb))?,
-        shared_clean_kb: f(offset_of!(ProcRecRollup, shared_clean_kb))?,
-        shared_dirty_kb: f(offset_of!(ProcRecRollup, shared_dirty_kb))?,
-        private_clean_kb: f(offset_of!(ProcRecRollup, private_clean_kb))?,
-        private_dirty_kb: f(offset_of!(ProcRecRollup, private_dirty_kb))?,
-        referenced_kb: f(offset_of!(ProcRecRollup, referenced_kb))?,
-        anonymous_kb: f(offset_of!(ProcRecRollup, anonymous_kb))?,
-        swap_kb: f(offset_of!(ProcRecRollup, swap_kb))?,
-        swap_pss_kb: f(offset_of!(ProcRecRollup, swap_pss_kb))?,
-        locked_kb: f(offset_of!(ProcRecRollup, locked_kb))?,
-    })
+    Rollup::read_raw(|o| rd_u64(buf, b + o).ok_or(bad.clone()))
 }
 
 /// The iterator of [`crate::Info::records`].
