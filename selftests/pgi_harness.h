@@ -79,6 +79,20 @@ static inline int pgi_child_reap(struct __test_metadata *_metadata,
 }
 
 /*
+ * pgi_alloc_start - the buffer a caller that grows it on E2BIG starts from:
+ * PGI_ALLOC_START bytes, its size in *@cap
+ */
+static inline unsigned char *pgi_alloc_start(struct __test_metadata *_metadata,
+					     size_t *cap)
+{
+	unsigned char *buf = malloc(PGI_ALLOC_START);
+
+	ASSERT_NE(NULL, buf);
+	*cap = PGI_ALLOC_START;
+	return buf;
+}
+
+/*
  * pgi_map_count_raise - make vm.max_map_count at least @needed, saving the
  * old value in *@saved for pgi_map_count_restore() if it changes it
  */

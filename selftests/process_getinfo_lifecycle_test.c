@@ -425,9 +425,7 @@ TEST_F_TIMEOUT(lifecycle, load_unload_under_calls, UNDER_CALLS_TIMEOUT)
 
 		c->sh = sh;
 		c->seed = 0x2545f491u * (i + 1);
-		c->cap = PGI_ALLOC_START;
-		c->buf = malloc(c->cap);
-		ASSERT_NE(NULL, c->buf);
+		c->buf = pgi_alloc_start(_metadata, &c->cap);
 		c->pidfd = pgi_pidfd_open(getpid());
 		ASSERT_GE(c->pidfd, 0);
 	}

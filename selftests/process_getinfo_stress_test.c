@@ -779,15 +779,11 @@ TEST_F_TIMEOUT(stress, all_threads_under_churn, UNDER_CHURN_TIMEOUT)
 
 		c->run = run;
 		c->seed = 0x9e3779b9u * (i + 1);
-		c->cap = PGI_ALLOC_START;
-		c->buf = malloc(c->cap);
-		ASSERT_NE(NULL, c->buf);
+		c->buf = pgi_alloc_start(_metadata, &c->cap);
 	}
 
 	solo.run = run;
-	solo.cap = PGI_ALLOC_START;
-	solo.buf = malloc(solo.cap);
-	ASSERT_NE(NULL, solo.buf);
+	solo.buf = pgi_alloc_start(_metadata, &solo.cap);
 
 	/* Warm up (caches, the module's size guess), then the baselines. */
 	alone = calls_alone(run, &solo, 1);
