@@ -32,7 +32,7 @@ mod vmas;
 use std::mem::offset_of;
 
 pub use error::{Item, ParseError};
-use read::{rd_u32, rd_u64, Checker};
+use read::{rd_u32, rd_u64, Buf, Checker};
 use records::decode_record;
 pub use records::{Record, Records};
 use vmas::Chain;
@@ -155,14 +155,14 @@ impl<'a> Info<'a> {
             return Err(count_err);
         }
         let mut seen = Seen::new(self.buf.len());
-        let hdr_size = usize::try_from(h.size).unwrap_or(usize::MAX);
-        let mut strings = Checker::new(self.buf, hdr_size);
+        let buf = Buf::new(self.buf, h);
+        let mut strings = Checker::new(buf);
         let mut off = h.first_procrec_offset;
         for index in 0..h.nr_procrecs {
             if off == 0 {
                 return Err(ParseError::ChainEnds(Item::Record(index)));
             }
-            let (rec, links) = decode_record(self.buf, h, index, off, &mut strings)?;
+            let (rec, links) = decode_record(buf, h, index, off, &mut strings)?;
             seen.visit(Item::Record(index), off)?;
             if let Some(chain) = rec.memory_map.as_ref().and_then(Vmas::as_chain) {
                 check_vmas(&chain, &mut seen, &mut strings)?;
@@ -240,7 +240,7 @@ fn check_vmas<'a>(
         count: c.nr,
         first: c.first,
     };
-    if usize::try_from(c.nr).map_or(true, |n| n > c.buf.len() / PROCREC_VMA_SIZE_VER0)
+    if usize::try_from(c.nr).map_or(true, |n| n > c.buf.bytes.len() / PROCREC_VMA_SIZE_VER0)
         || (c.nr == 0) != (c.first == 0)
     {
         return Err(count);
