@@ -56,8 +56,12 @@
 #define PR_SET_VMA_ANON_NAME	0
 #endif
 
+/* The kernel's attribute macros, where kselftest.h does not define them. */
 #ifndef __printf
 #define __printf(a, b)		__attribute__((format(printf, a, b)))
+#endif
+#ifndef __aligned
+#define __aligned(x)		__attribute__((aligned(x)))
 #endif
 
 /* Every fact bit this version of the uapi header knows. */
