@@ -16,10 +16,11 @@
  * that SKIP() returns from the setup and the log names the test's line.
  */
 #define PGI_PROBE_OR_SKIP(hdr) do {					\
-	size_t sz = sizeof(*(hdr));					\
+	struct process_info *_hdr = (hdr);				\
+	size_t sz = sizeof(*_hdr);					\
 	long ret;							\
 									\
-	ret = sys_process_getinfo(0, NULL, 0, 0, (hdr), &sz);		\
+	ret = sys_process_getinfo(0, NULL, 0, 0, _hdr, &sz);		\
 	if (ret < 0 && errno == ENOSYS)					\
 		SKIP(return, "process_getinfo(2) is not available (ENOSYS)"); \
 	ASSERT_EQ(0, ret) {						\
@@ -54,6 +55,37 @@ static inline struct pgi_child *pgi_child_spawn(struct __test_metadata *_metadat
 	return k;
 }
 
+/* The most children a test keeps at once. */
+#define PGI_KIDS_MAX	4
+
+/**
+ * struct pgi_kids - the children of a test, which its teardown kills
+ * @kid: the children started (pgi_kids_spawn())
+ * @nr: how many of @kid there are
+ */
+struct pgi_kids {
+	struct pgi_child kid[PGI_KIDS_MAX];
+	int nr;
+};
+
+/* Starts a child of @kids that runs @fn(@arg); returns it. */
+static inline struct pgi_child *pgi_kids_spawn(struct __test_metadata *_metadata,
+					       struct pgi_kids *kids,
+					       pgi_child_fn fn, void *arg)
+{
+	return pgi_child_spawn(_metadata, kids->kid, &kids->nr, PGI_KIDS_MAX,
+			       fn, arg);
+}
+
+/* pgi_child_kill()s every child of @kids. */
+static inline void pgi_kids_kill(struct pgi_kids *kids)
+{
+	int i;
+
+	for (i = 0; i < kids->nr; i++)
+		pgi_child_kill(&kids->kid[i]);
+}
+
 /* Waits for the child's "ready" byte; fails the test with its reason if not. */
 static inline void pgi_child_wait(struct __test_metadata *_metadata,
 				  struct pgi_child *k)
@@ -76,6 +108,20 @@ static inline int pgi_child_reap(struct __test_metadata *_metadata,
 		TH_LOG("waitpid %d: %s", pid, strerror(errno));
 	}
 	return status;
+}
+
+/*
+ * pgi_alloc_start - the buffer a caller that grows it on E2BIG starts from:
+ * PGI_ALLOC_START bytes, its size in *@cap
+ */
+static inline unsigned char *pgi_alloc_start(struct __test_metadata *_metadata,
+					     size_t *cap)
+{
+	unsigned char *buf = malloc(PGI_ALLOC_START);
+
+	ASSERT_NE(NULL, buf);
+	*cap = PGI_ALLOC_START;
+	return buf;
 }
 
 /*

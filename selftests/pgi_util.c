@@ -347,7 +347,7 @@ static int check_scanner_facts(const unsigned char *base, size_t used,
 		const struct procrec_rollup *r;
 
 		if (!check_offset(rec->rollup_offset, PROCREC_ROLLUP_SIZE_VER0,
-				      hdr_size, used))
+				  hdr_size, used))
 			return pgi_fail(why, whylen, "record %u: bad rollup_offset %u",
 					i, rec->rollup_offset);
 		r = (const void *)(base + rec->rollup_offset);

@@ -56,8 +56,12 @@
 #define PR_SET_VMA_ANON_NAME	0
 #endif
 
+/* The kernel's attribute macros, where kselftest.h does not define them. */
 #ifndef __printf
 #define __printf(a, b)		__attribute__((format(printf, a, b)))
+#endif
+#ifndef __aligned
+#define __aligned(x)		__attribute__((aligned(x)))
 #endif
 
 /* Every fact bit this version of the uapi header knows. */
@@ -111,6 +115,12 @@ void *pgi_getinfo_alloc(int nr_proc, const int *proc, int flags,
 			unsigned long mask, size_t *used);
 bool pgi_untouched(const unsigned char *p, size_t from, size_t to);
 
+/* The struct at @off in @buf, or NULL for offset 0 (none, a chain's end). */
+static inline const void *pgi_at(const void *buf, __u32 off)
+{
+	return off ? (const char *)buf + off : NULL;
+}
+
 /*
  * pgi_first_rec, pgi_next_rec - walk the records of a buffer that
  * pgi_check_buffer() accepted.
@@ -119,17 +129,13 @@ static inline const struct procrec *pgi_first_rec(const void *buf)
 {
 	const struct process_info *hdr = buf;
 
-	if (!hdr->first_procrec_offset)
-		return NULL;
-	return (const void *)((const char *)buf + hdr->first_procrec_offset);
+	return pgi_at(buf, hdr->first_procrec_offset);
 }
 
 static inline const struct procrec *pgi_next_rec(const void *buf,
 						 const struct procrec *rec)
 {
-	if (!rec->next_procrec_offset)
-		return NULL;
-	return (const void *)((const char *)buf + rec->next_procrec_offset);
+	return pgi_at(buf, rec->next_procrec_offset);
 }
 
 static inline const char *pgi_rec_comm(const void *buf,
@@ -142,17 +148,13 @@ static inline const char *pgi_rec_comm(const void *buf,
 static inline const struct procrec_vma *pgi_first_vma(const void *buf,
 						      const struct procrec *rec)
 {
-	if (!rec->first_vma_offset)
-		return NULL;
-	return (const void *)((const char *)buf + rec->first_vma_offset);
+	return pgi_at(buf, rec->first_vma_offset);
 }
 
 static inline const struct procrec_vma *pgi_next_vma(const void *buf,
 						     const struct procrec_vma *vma)
 {
-	if (!vma->next_procrec_vma_offset)
-		return NULL;
-	return (const void *)((const char *)buf + vma->next_procrec_vma_offset);
+	return pgi_at(buf, vma->next_procrec_vma_offset);
 }
 
 /* ---- files, procfs ---- */

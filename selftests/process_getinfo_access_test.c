@@ -201,9 +201,6 @@ struct compare_arg {
 	int hidepid;
 };
 
-/* In a child: fail with a message. */
-#define FAIL(...) return (snprintf(msg, MSG_MAX, __VA_ARGS__), 1)
-
 static bool contains(const int *sorted, int n, int pid)
 {
 	return bsearch(&pid, sorted, n, sizeof(*sorted), pgi_cmp_int);
@@ -239,11 +236,11 @@ static int compare_with_procfs(char *msg, void *p)
 	nb = readdir_pids(a->mnt, before, MAX_PIDS);
 	buf = pgi_getinfo_alloc(0, NULL, PROCESS_GETINFO_ALL, DETAIL_FACTS, &used);
 	if (!buf)
-		FAIL("ALL: %s", strerror(errno));
+		return pgi_fail(msg, MSG_MAX, "ALL: %s", strerror(errno));
 	na = readdir_pids(a->mnt, after, MAX_PIDS);
 	if (nb <= 0 || na <= 0) {
 		free(buf);
-		FAIL("readdir %s failed", a->mnt);
+		return pgi_fail(msg, MSG_MAX, "readdir %s failed", a->mnt);
 	}
 	for (rec = pgi_first_rec(buf); rec; rec = pgi_next_rec(buf, rec)) {
 		bool noaccess = rec->status & PROCREC_NOACCESS;
@@ -253,27 +250,33 @@ static int compare_with_procfs(char *msg, void *p)
 			got[ng++] = rec->tgid;
 		if (noaccess && rec->mask != PROCESS_INFO_IDS) {
 			free(buf);
-			FAIL("pid %d: NOACCESS with mask %#llx", rec->tgid,
-			     (unsigned long long)rec->mask);
+			return pgi_fail(msg, MSG_MAX,
+					"pid %d: NOACCESS with mask %#llx",
+					rec->tgid,
+					(unsigned long long)rec->mask);
 		}
 		if (err == ENOENT || err == ESRCH)
 			continue;	/* hidden (checked below) or exited */
-		if (noaccess != (err != 0)) {
+		if (noaccess != !!err) {
 			free(buf);
-			FAIL("hidepid=%d pid %d: NOACCESS %d, procfs stat %s",
-			     a->hidepid, rec->tgid, noaccess, pgi_errname(err));
+			return pgi_fail(msg, MSG_MAX,
+					"hidepid=%d pid %d: NOACCESS %d, procfs stat %s",
+					a->hidepid, rec->tgid, noaccess,
+					pgi_errname(err));
 		}
 	}
 	free(buf);
 	qsort(got, ng, sizeof(*got), pgi_cmp_int);
 	for (i = 0; i < ng; i++)
 		if (!contains(after, na, got[i]) && exists(got[i]))
-			FAIL("hidepid=%d: pid %d listed by ALL, hidden by procfs",
-			     a->hidepid, got[i]);
+			return pgi_fail(msg, MSG_MAX,
+					"hidepid=%d: pid %d listed by ALL, hidden by procfs",
+					a->hidepid, got[i]);
 	for (i = 0; i < na; i++)
 		if (contains(before, nb, after[i]) && !contains(got, ng, after[i]))
-			FAIL("hidepid=%d: pid %d listed by procfs, not by ALL",
-			     a->hidepid, after[i]);
+			return pgi_fail(msg, MSG_MAX,
+					"hidepid=%d: pid %d listed by procfs, not by ALL",
+					a->hidepid, after[i]);
 
 	/* Named ids: GONE exactly where procfs hides, NOACCESS where it denies. */
 	for (i = 0; i < na; i++) {
@@ -285,10 +288,11 @@ static int compare_with_procfs(char *msg, void *p)
 			continue;	/* exited since */
 		buf = pgi_getinfo_alloc(1, &pid, 0, DETAIL_FACTS, &used);
 		if (!buf)
-			FAIL("pid %d: %s", pid, strerror(errno));
+			return pgi_fail(msg, MSG_MAX, "pid %d: %s", pid,
+					strerror(errno));
 		rec = pgi_first_rec(buf);
 		if (!rec || (rec->status & PROCREC_GONE) ||
-		    !!(rec->status & PROCREC_NOACCESS) != (err != 0)) {
+		    !!(rec->status & PROCREC_NOACCESS) != !!err) {
 			snprintf(msg, MSG_MAX, "named pid %d: status %#x, procfs stat %s",
 				 pid, rec ? rec->status : 0, pgi_errname(err));
 			free(buf);
@@ -298,8 +302,10 @@ static int compare_with_procfs(char *msg, void *p)
 		ret = sys_process_getinfo(1, &pid, PROCESS_GETINFO_STRICT,
 					  DETAIL_FACTS, NULL, &sz);
 		if (err ? !(ret < 0 && errno == EACCES) : !(ret < 0 && errno == E2BIG))
-			FAIL("STRICT pid %d: %ld %s, procfs stat %s", pid, ret,
-			     pgi_errname(errno), pgi_errname(err));
+			return pgi_fail(msg, MSG_MAX,
+					"STRICT pid %d: %ld %s, procfs stat %s",
+					pid, ret, pgi_errname(errno),
+					pgi_errname(err));
 	}
 	/* Named ids procfs hides (listed by the unrestricted /proc only): GONE, ESRCH. */
 	nb = readdir_pids("/proc", before, MAX_PIDS);
@@ -312,7 +318,8 @@ static int compare_with_procfs(char *msg, void *p)
 			continue;
 		buf = pgi_getinfo_alloc(1, &pid, 0, DETAIL_FACTS, &used);
 		if (!buf)
-			FAIL("hidden pid %d: %s", pid, strerror(errno));
+			return pgi_fail(msg, MSG_MAX, "hidden pid %d: %s", pid,
+					strerror(errno));
 		rec = pgi_first_rec(buf);
 		if (!rec || rec->status != PROCREC_GONE || rec->tid != pid) {
 			snprintf(msg, MSG_MAX, "hidden pid %d: status %#x", pid,
@@ -324,7 +331,9 @@ static int compare_with_procfs(char *msg, void *p)
 		ret = sys_process_getinfo(1, &pid, PROCESS_GETINFO_STRICT,
 					  DETAIL_FACTS, NULL, &sz);
 		if (!(ret < 0 && errno == ESRCH) && exists(pid))
-			FAIL("STRICT hidden pid %d: %ld %s", pid, ret, pgi_errname(errno));
+			return pgi_fail(msg, MSG_MAX,
+					"STRICT hidden pid %d: %ld %s", pid,
+					ret, pgi_errname(errno));
 	}
 	return 0;
 }
@@ -364,7 +373,8 @@ static int set_hidepid_as_user(char *msg, void *arg)
 
 	(void)arg;
 	if (err != -EACCES)
-		FAIL("nobody setting hidepid: %s", pgi_errname(-err));
+		return pgi_fail(msg, MSG_MAX, "nobody setting hidepid: %s",
+				pgi_errname(-err));
 	return 0;
 }
 
@@ -545,14 +555,14 @@ static int prio_as_caller(char *msg, void *p)
 	errno = 0;
 	err = sched_getscheduler(a->target) < 0 ? errno : 0;
 	if (err != EACCES)
-		FAIL("sched_getscheduler(target): %s",
+		return pgi_fail(msg, MSG_MAX, "sched_getscheduler(target): %s",
 				pgi_errname(err));
 	if (sched_getscheduler(a->floor) < 0)
-		FAIL("sched_getscheduler(floor): %s",
+		return pgi_fail(msg, MSG_MAX, "sched_getscheduler(floor): %s",
 				strerror(errno));
 	buf = pgi_getinfo_alloc(2, ids, 0, mask, &used);
 	if (!buf)
-		FAIL("call: %s", strerror(errno));
+		return pgi_fail(msg, MSG_MAX, "call: %s", strerror(errno));
 	rec = pgi_first_rec(buf);
 	if (!rec || rec->mask != (mask & ~PROCESS_INFO_PRIO) ||
 	    rec->status != PROCREC_NOACCESS) {
@@ -576,7 +586,8 @@ static int prio_as_caller(char *msg, void *p)
 
 		if (sys_process_getinfo(1, ids, PROCESS_GETINFO_STRICT, mask, NULL, &sz) != -1 ||
 		    errno != EACCES)
-			FAIL("STRICT: %s", pgi_errname(errno));
+			return pgi_fail(msg, MSG_MAX, "STRICT: %s",
+					pgi_errname(errno));
 	}
 	return 0;
 }
@@ -666,18 +677,19 @@ static int maps_as_caller(char *msg, void *p)
 				a->all ? PROCESS_GETINFO_ALL : 0,
 				PROCESS_INFO_IDS | PROCESS_INFO_MEMORY_MAP, &used);
 	if (!buf)
-		FAIL("call: %s", strerror(errno));
+		return pgi_fail(msg, MSG_MAX, "call: %s", strerror(errno));
 	for (rec = pgi_first_rec(buf); rec; rec = pgi_next_rec(buf, rec))
 		if (rec->tgid == a->target) {
 			seen = true;
 			if (!(rec->status & PROCREC_NOACCESS)) {
 				free(buf);
-				FAIL("target's map not denied");
+				return pgi_fail(msg, MSG_MAX,
+						"target's map not denied");
 			}
 		}
 	free(buf);
 	if (!seen)
-		FAIL("no record of the target");
+		return pgi_fail(msg, MSG_MAX, "no record of the target");
 	return 0;
 }
 

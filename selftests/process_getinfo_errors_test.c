@@ -19,7 +19,6 @@
 #include "kselftest_harness.h"
 #include "pgi_harness.h"
 
-#define NR_KIDS			2
 #define MANY_VMAS		100000
 #define SMALL_BUF		4096
 /* The file the long call's process maps: this many 250-byte directories deep. */
@@ -62,29 +61,38 @@ struct reply {
 	size_t sz;
 };
 
+/* A file deep down a directory chain, made by the test. */
+struct deep_file {
+	char path[PATH_MAX];	/* the file, or "" */
+	int nr_dirs;		/* the directories above it made by the test */
+};
+
+/* The cgroup made by the test, and what the test changed to make it. */
+struct cgroup {
+	char path[PATH_MAX];	/* the cgroup, or "" */
+	bool mounted;		/* cgroup2 was mounted by the test */
+	bool memory_on;		/* +memory was enabled by the test */
+};
+
 FIXTURE(errors)
 {
-	struct pgi_child kids[NR_KIDS];
-	int nr_kids;
+	struct pgi_kids kids;
 	long old_map_count;	/* vm.max_map_count to restore, or -1 */
-	char deep[PATH_MAX];	/* a file deep down a directory chain, or "" */
-	int nr_dirs;		/* the directories above it made by the test */
-	char cg[PATH_MAX];	/* the cgroup made by the test, or "" */
-	bool cg_mounted;	/* cgroup2 was mounted by the test */
-	bool cg_memory_on;	/* +memory was enabled by the test */
+	struct deep_file deep;
+	struct cgroup cg;
 };
 
 FIXTURE_SETUP(errors)
 {
 	struct process_info hdr;
 
-	self->nr_kids = 0;
+	self->kids.nr = 0;
 	self->old_map_count = -1;
-	self->deep[0] = '\0';
-	self->nr_dirs = 0;
-	self->cg[0] = '\0';
-	self->cg_mounted = false;
-	self->cg_memory_on = false;
+	self->deep.path[0] = '\0';
+	self->deep.nr_dirs = 0;
+	self->cg.path[0] = '\0';
+	self->cg.mounted = false;
+	self->cg.memory_on = false;
 
 	PGI_PROBE_OR_SKIP(&hdr);
 }
@@ -134,15 +142,15 @@ static int cg_enter(const char *cg, pid_t pid)
 }
 
 /* Moves every task of the test's cgroup back to the root, then removes it. */
-static void cg_remove(FIXTURE_DATA(errors) *self)
+static void cg_remove(struct cgroup *cg)
 {
 	char path[PATH_MAX + 32], *line = NULL;
 	size_t len = 0;
 	FILE *f;
 
-	if (!self->cg[0])
+	if (!cg->path[0])
 		return;
-	cg_path(path, sizeof(path), self->cg, "cgroup.procs");
+	cg_path(path, sizeof(path), cg->path, "cgroup.procs");
 	f = fopen(path, "re");
 	if (f) {
 		while (getline(&line, &len, f) > 0) {
@@ -152,56 +160,53 @@ static void cg_remove(FIXTURE_DATA(errors) *self)
 		fclose(f);
 	}
 	free(line);
-	rmdir(self->cg);
-	self->cg[0] = '\0';
+	rmdir(cg->path);
+	cg->path[0] = '\0';
 }
 
-static void cg_teardown(FIXTURE_DATA(errors) *self)
+static void cg_teardown(struct cgroup *cg)
 {
-	cg_remove(self);
-	if (self->cg_memory_on)
+	cg_remove(cg);
+	if (cg->memory_on)
 		cg_write(CG_ROOT, "cgroup.subtree_control", "-memory");
-	self->cg_memory_on = false;
-	if (self->cg_mounted)
+	cg->memory_on = false;
+	if (cg->mounted)
 		umount(CG_ROOT);
-	self->cg_mounted = false;
+	cg->mounted = false;
 }
 
 /* Removes the deep file and the directories above it, deepest first. */
-static void deep_remove(FIXTURE_DATA(errors) *self)
+static void deep_remove(struct deep_file *deep)
 {
 	char *slash;
 
-	if (!self->deep[0])
+	if (!deep->path[0])
 		return;
-	unlink(self->deep);
-	for (; self->nr_dirs > 0; self->nr_dirs--) {
-		slash = strrchr(self->deep, '/');
+	unlink(deep->path);
+	for (; deep->nr_dirs > 0; deep->nr_dirs--) {
+		slash = strrchr(deep->path, '/');
 		if (!slash)
 			break;
 		*slash = '\0';
-		rmdir(self->deep);
+		rmdir(deep->path);
 	}
-	self->deep[0] = '\0';
+	deep->path[0] = '\0';
 }
 
 FIXTURE_TEARDOWN(errors)
 {
-	int i;
-
-	for (i = 0; i < self->nr_kids; i++)
-		pgi_child_kill(&self->kids[i]);
-	cg_teardown(self);
-	deep_remove(self);
+	pgi_kids_kill(&self->kids);
+	cg_teardown(&self->cg);
+	deep_remove(&self->deep);
 	pgi_map_count_restore(&self->old_map_count);
 }
 
 /*
  * Makes a new cgroup with the memory controller, mounting cgroup2 and
  * enabling the controller first if need be.  Returns a reason to skip, or
- * NULL when the cgroup is self->cg.
+ * NULL when the cgroup is @cg.
  */
-static const char *cg_setup(FIXTURE_DATA(errors) *self)
+static const char *cg_setup(struct cgroup *cg)
 {
 	static char why[128];
 	char s[512];
@@ -212,7 +217,7 @@ static const char *cg_setup(FIXTURE_DATA(errors) *self)
 			goto fail;
 		if (mount("none", CG_ROOT, "cgroup2", 0, NULL))
 			goto fail;
-		self->cg_mounted = true;
+		cg->mounted = true;
 	}
 	if (pgi_read_str(CG_ROOT "/cgroup.controllers", s, sizeof(s)))
 		goto fail;
@@ -226,12 +231,12 @@ static const char *cg_setup(FIXTURE_DATA(errors) *self)
 			errno = -err;
 			goto fail;
 		}
-		self->cg_memory_on = true;
+		cg->memory_on = true;
 	}
-	snprintf(self->cg, sizeof(self->cg), "%s/pgi-errors-%d", CG_ROOT,
+	snprintf(cg->path, sizeof(cg->path), "%s/pgi-errors-%d", CG_ROOT,
 		 getpid());
-	if (mkdir(self->cg, 0755)) {
-		self->cg[0] = '\0';
+	if (mkdir(cg->path, 0755)) {
+		cg->path[0] = '\0';
 		goto fail;
 	}
 	return NULL;
@@ -343,15 +348,6 @@ static int kid_caller(int cmd, int ack, void *arg)
 
 /* ---- the parent's side ---- */
 
-/* Forks a child that runs @fn and exits with its return value. */
-static struct pgi_child *kid_spawn(struct __test_metadata *_metadata,
-				   FIXTURE_DATA(errors) *self, pgi_child_fn fn,
-				   void *arg)
-{
-	return pgi_child_spawn(_metadata, self->kids, &self->nr_kids, NR_KIDS,
-			       fn, arg);
-}
-
 /* Has a calling child make its call once more; returns its reply. */
 static struct reply kid_call(struct __test_metadata *_metadata,
 			     struct pgi_child *k)
@@ -369,14 +365,18 @@ static struct reply kid_call(struct __test_metadata *_metadata,
 	return r;
 }
 
-/* Starts the 100,000-VMA process (of file @path if not NULL). */
+/*
+ * Starts the 100,000-VMA process (of file @path if not NULL) among @kids,
+ * raising vm.max_map_count for it (the old value in *@old_map_count).
+ */
 static struct pgi_child *spawn_big(struct __test_metadata *_metadata,
-				   FIXTURE_DATA(errors) *self, const char *path)
+				   struct pgi_kids *kids, long *old_map_count,
+				   const char *path)
 {
 	struct pgi_child *k;
 
-	pgi_map_count_raise(_metadata, MAP_COUNT_NEEDED, &self->old_map_count);
-	k = kid_spawn(_metadata, self, kid_many, (void *)path);
+	pgi_map_count_raise(_metadata, MAP_COUNT_NEEDED, old_map_count);
+	k = pgi_kids_spawn(_metadata, kids, kid_many, (void *)path);
 	pgi_child_wait(_metadata, k);
 	return k;
 }
@@ -387,7 +387,7 @@ static struct pgi_child *spawn_big(struct __test_metadata *_metadata,
  * is stored once per record).
  */
 static const char *make_deep_file(struct __test_metadata *_metadata,
-				  FIXTURE_DATA(errors) *self)
+				  struct deep_file *deep)
 {
 	char name[DEEP_NAME_LEN + 1];
 	size_t len;
@@ -395,23 +395,23 @@ static const char *make_deep_file(struct __test_metadata *_metadata,
 
 	memset(name, 'd', DEEP_NAME_LEN);
 	name[DEEP_NAME_LEN] = '\0';
-	len = snprintf(self->deep, sizeof(self->deep), "/tmp/pgi-errors-%d",
+	len = snprintf(deep->path, sizeof(deep->path), "/tmp/pgi-errors-%d",
 		       getpid());
-	ASSERT_EQ(0, mkdir(self->deep, 0755));
-	self->nr_dirs = 1;
+	ASSERT_EQ(0, mkdir(deep->path, 0755));
+	deep->nr_dirs = 1;
 	for (i = 0; i < DEEP_DIRS; i++) {
-		len += snprintf(self->deep + len, sizeof(self->deep) - len,
+		len += snprintf(deep->path + len, sizeof(deep->path) - len,
 				"/%s", name);
-		ASSERT_LT(len, sizeof(self->deep) - 8);
-		ASSERT_EQ(0, mkdir(self->deep, 0755));
-		self->nr_dirs++;
+		ASSERT_LT(len, sizeof(deep->path) - 8);
+		ASSERT_EQ(0, mkdir(deep->path, 0755));
+		deep->nr_dirs++;
 	}
-	strcat(self->deep, "/map");
-	fd = open(self->deep, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	strcat(deep->path, "/map");
+	fd = open(deep->path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
 	ASSERT_GE(fd, 0);
 	ASSERT_EQ(0, ftruncate(fd, sysconf(_SC_PAGESIZE)));
 	close(fd);
-	return self->deep;
+	return deep->path;
 }
 
 /* SIGKILL ends a call of many minutes within about one record (EINTR never reaches user space). */
@@ -427,7 +427,8 @@ TEST_F_TIMEOUT(errors, fatal_signal_ends_long_call, 600)
 	struct pollfd pfd;
 
 	kid_many_threads = BIG_THREADS;
-	big = spawn_big(_metadata, self, make_deep_file(_metadata, self));
+	big = spawn_big(_metadata, &self->kids, &self->old_map_count,
+			make_deep_file(_metadata, &self->deep));
 	kid_many_threads = 0;
 
 	/* One record of the big process, timed; the buffer is too small. */
@@ -478,7 +479,7 @@ TEST_F_TIMEOUT(errors, fatal_signal_ends_long_call, 600)
 		.oom_score_adj = NO_ADJ,
 		.once = true,
 	};
-	k = kid_spawn(_metadata, self, kid_caller, &args);
+	k = pgi_kids_spawn(_metadata, &self->kids, kid_caller, &args);
 	free(ids);
 	pidfd = pgi_pidfd_open(k->pid);
 	ASSERT_GE(pidfd, 0) {
@@ -526,11 +527,11 @@ TEST_F_TIMEOUT(errors, enomem_in_small_memcg, 600)
 	struct reply r;
 	int status;
 
-	why = cg_setup(self);
+	why = cg_setup(&self->cg);
 	if (why)
 		SKIP(return, "%s", why);
-	cg_path(events, sizeof(events), self->cg, "memory.events");
-	big = spawn_big(_metadata, self, NULL);
+	cg_path(events, sizeof(events), self->cg.path, "memory.events");
+	big = spawn_big(_metadata, &self->kids, &self->old_map_count, NULL);
 
 	args = (struct call_args) {
 		.nr_proc = 1,
@@ -540,17 +541,17 @@ TEST_F_TIMEOUT(errors, enomem_in_small_memcg, 600)
 		.sz = SMALL_BUF,
 		.oom_score_adj = NO_ADJ,
 	};
-	k = kid_spawn(_metadata, self, kid_caller, &args);
+	k = pgi_kids_spawn(_metadata, &self->kids, kid_caller, &args);
 	pgi_child_wait(_metadata, k);
-	ASSERT_EQ(0, cg_enter(self->cg, k->pid));
+	ASSERT_EQ(0, cg_enter(self->cg.path, k->pid));
 
-	cur = cg_read(self->cg, "memory.current");
+	cur = cg_read(self->cg.path, "memory.current");
 	ASSERT_GE(cur, 0);
 	snprintf(max, sizeof(max), "%lld", cur + CG_HEADROOM);
-	ASSERT_EQ(0, cg_write(self->cg, "memory.max", max));
+	ASSERT_EQ(0, cg_write(self->cg.path, "memory.max", max));
 
 	r = kid_call(_metadata, k);
-	after = cg_read(self->cg, "memory.current");
+	after = cg_read(self->cg.path, "memory.current");
 	oom = read_key(events, "oom");
 	oom_kill = read_key(events, "oom_kill");
 	TH_LOG("memory.current %lld, memory.max %s; after the call %lld; oom %lld, oom_kill %lld",
@@ -563,7 +564,7 @@ TEST_F_TIMEOUT(errors, enomem_in_small_memcg, 600)
 	ASSERT_EQ(0, oom);
 	ASSERT_EQ(0, oom_kill);
 
-	ASSERT_EQ(0, cg_write(self->cg, "memory.max", "max"));
+	ASSERT_EQ(0, cg_write(self->cg.path, "memory.max", "max"));
 	r = kid_call(_metadata, k);
 	ASSERT_EQ(-1, r.ret);
 	ASSERT_EQ(E2BIG, r.err) {
@@ -576,8 +577,8 @@ TEST_F_TIMEOUT(errors, enomem_in_small_memcg, 600)
 	ASSERT_TRUE(WIFEXITED(status));
 	ASSERT_EQ(0, WEXITSTATUS(status));
 	/* The cgroup is gone once its last task has left. */
-	snprintf(events, sizeof(events), "%s", self->cg);
-	cg_remove(self);
+	snprintf(events, sizeof(events), "%s", self->cg.path);
+	cg_remove(&self->cg);
 	ASSERT_EQ(-1, access(events, F_OK));
 }
 
@@ -593,7 +594,7 @@ TEST_F(errors, enormous_inout_sz)
 	int fd = -1, status;
 	ssize_t n;
 
-	why = cg_setup(self);
+	why = cg_setup(&self->cg);
 	if (why)
 		TH_LOG("%s: checking the result only", why);
 	args = (struct call_args) {
@@ -603,16 +604,16 @@ TEST_F(errors, enormous_inout_sz)
 		.sz = SIZE_MAX / 2,
 		.oom_score_adj = NO_ADJ,
 	};
-	k = kid_spawn(_metadata, self, kid_caller, &args);
+	k = pgi_kids_spawn(_metadata, &self->kids, kid_caller, &args);
 	pgi_child_wait(_metadata, k);
 	if (!why) {
-		ASSERT_EQ(0, cg_enter(self->cg, k->pid));
+		ASSERT_EQ(0, cg_enter(self->cg.path, k->pid));
 		/* A write to memory.peak restarts this fd's peak from now. */
-		cg_path(path, sizeof(path), self->cg, "memory.peak");
+		cg_path(path, sizeof(path), self->cg.path, "memory.peak");
 		fd = open(path, O_RDWR | O_CLOEXEC);
 		ASSERT_GE(fd, 0);
 		ASSERT_EQ(1, write(fd, "0", 1));
-		base = cg_read(self->cg, "memory.current");
+		base = cg_read(self->cg.path, "memory.current");
 		ASSERT_GE(base, 0);
 	}
 

@@ -19,7 +19,6 @@
 #include "kselftest_harness.h"
 #include "pgi_harness.h"
 
-#define NR_KIDS			4
 #define NR_FILES		4
 #define NR_THREADS		5	/* besides the main thread */
 #define MANY_VMAS		100000
@@ -31,12 +30,16 @@ static const char *const vm_keys[] = {
 	"RssAnon", "RssFile", "RssShmem", "VmSize", "VmSwap",
 };
 
+/* The files a test made (add_file()), removed by its teardown. */
+struct files {
+	char path[NR_FILES][64];
+	int nr;
+};
+
 FIXTURE(facts)
 {
-	struct pgi_child kids[NR_KIDS];
-	int nr_kids;
-	char files[NR_FILES][64];
-	int nr_files;
+	struct pgi_kids kids;
+	struct files files;
 	long old_map_count;	/* vm.max_map_count to restore, or -1 */
 };
 
@@ -44,8 +47,8 @@ FIXTURE_SETUP(facts)
 {
 	struct process_info hdr;
 
-	self->nr_kids = 0;
-	self->nr_files = 0;
+	self->kids.nr = 0;
+	self->files.nr = 0;
 	self->old_map_count = -1;
 
 	PGI_PROBE_OR_SKIP(&hdr);
@@ -55,10 +58,9 @@ FIXTURE_TEARDOWN(facts)
 {
 	int i;
 
-	for (i = 0; i < self->nr_kids; i++)
-		pgi_child_kill(&self->kids[i]);
-	for (i = 0; i < self->nr_files; i++)
-		unlink(self->files[i]);
+	pgi_kids_kill(&self->kids);
+	for (i = 0; i < self->files.nr; i++)
+		unlink(self->files.path[i]);
 	pgi_map_count_restore(&self->old_map_count);
 }
 
@@ -94,13 +96,14 @@ static int kid_sleeper(int cmd, int ack, void *arg)
 /* Never sleeps. */
 static int kid_spinner(int cmd, int ack, void *arg)
 {
-	volatile unsigned long spin = 0;
+	unsigned long spin = 0;
 
 	(void)cmd;
 	(void)arg;
 	pgi_child_ready(ack);
+	/* An atomic store: the compiler keeps every increment. */
 	for (;;)
-		spin++;
+		__atomic_store_n(&spin, spin + 1, __ATOMIC_RELAXED);
 	return 0;
 }
 
@@ -120,11 +123,14 @@ static int kid_creds(int cmd, int ack, void *arg)
 #define VM_FILE_KB	2048	/* a tmpfs file, read: shmem pages */
 #define VM_SHM_KB	1024	/* shared anonymous memory, touched: shmem */
 
-/* Touches anonymous, file and shared memory of known sizes, then sleeps. */
+/*
+ * Touches anonymous, file and shared memory of known sizes, then sleeps.
+ * Each page is touched through an atomic access, which the compiler keeps.
+ */
 static int kid_vm(int cmd, int ack, void *arg)
 {
 	const char *path = arg;
-	volatile char *anon, *file, *shm;
+	char *anon, *file, *shm;
 	long pg = page_size(), i;
 	unsigned long sum = 0;
 	int fd;
@@ -134,7 +140,7 @@ static int kid_vm(int cmd, int ack, void *arg)
 	if (anon == MAP_FAILED)
 		return pgi_child_fail(ack, "mmap anon: %s", strerror(errno));
 	for (i = 0; i < VM_ANON_KB * 1024L; i += pg)
-		anon[i] = 1;
+		__atomic_store_n(&anon[i], 1, __ATOMIC_RELAXED);
 
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
@@ -144,14 +150,14 @@ static int kid_vm(int cmd, int ack, void *arg)
 	if (file == MAP_FAILED)
 		return pgi_child_fail(ack, "mmap file: %s", strerror(errno));
 	for (i = 0; i < VM_FILE_KB * 1024L; i += pg)
-		sum += file[i];
+		sum += __atomic_load_n(&file[i], __ATOMIC_RELAXED);
 
 	shm = mmap(NULL, VM_SHM_KB * 1024L, PROT_READ | PROT_WRITE,
 		   MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (shm == MAP_FAILED)
 		return pgi_child_fail(ack, "mmap shared: %s", strerror(errno));
 	for (i = 0; i < VM_SHM_KB * 1024L; i += pg)
-		shm[i] = (char)sum;
+		__atomic_store_n(&shm[i], (char)sum, __ATOMIC_RELAXED);
 
 	pgi_child_ready(ack);
 	return pgi_child_block(cmd);
@@ -295,15 +301,6 @@ static int kid_threads(int cmd, int ack, void *arg)
 
 /* ---- the parent's side ---- */
 
-/* Forks a child that runs @fn and exits with its return value. */
-static struct pgi_child *kid_spawn(struct __test_metadata *_metadata,
-				   FIXTURE_DATA(facts) *self, pgi_child_fn fn,
-				   void *arg)
-{
-	return pgi_child_spawn(_metadata, self->kids, &self->nr_kids, NR_KIDS,
-			       fn, arg);
-}
-
 /* Reaps a reporting child: it must have said "ok" and exited 0. */
 static void kid_check_report(struct __test_metadata *_metadata,
 			     struct pgi_child *k)
@@ -318,22 +315,23 @@ static void kid_check_report(struct __test_metadata *_metadata,
 	ASSERT_EQ(0, WEXITSTATUS(status));
 }
 
-static void add_file(struct __test_metadata *_metadata,
-		     FIXTURE_DATA(facts) *self, const char *name, long len)
+/* Makes the file @name of @len bytes among @files. */
+static void add_file(struct __test_metadata *_metadata, struct files *files,
+		     const char *name, long len)
 {
 	char *path, block[4096];
 	long done;
 	int fd;
 
-	ASSERT_LT(self->nr_files, NR_FILES);
-	path = self->files[self->nr_files];
-	snprintf(path, sizeof(self->files[0]), "/tmp/pgi-facts-%d-%s",
+	ASSERT_LT(files->nr, NR_FILES);
+	path = files->path[files->nr];
+	snprintf(path, sizeof(files->path[0]), "/tmp/pgi-facts-%d-%s",
 		 getpid(), name);
 	fd = open(path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	ASSERT_GE(fd, 0) {
 		TH_LOG("create %s: %s", path, strerror(errno));
 	}
-	self->nr_files++;
+	files->nr++;
 	memset(block, 'p', sizeof(block));
 	for (done = 0; done < len; done += sizeof(block)) {
 		ASSERT_EQ((ssize_t)sizeof(block),
@@ -647,7 +645,8 @@ static bool wait_state(pid_t pid, char state)
 /* A busy child is R, as /proc/PID/stat shows. */
 TEST_F(facts, state_running)
 {
-	struct pgi_child *k = kid_spawn(_metadata, self, kid_spinner, NULL);
+	struct pgi_child *k = pgi_kids_spawn(_metadata, &self->kids,
+					     kid_spinner, NULL);
 
 	pgi_child_wait(_metadata, k);
 	check_state(_metadata, k->pid, 'R', 0,
@@ -657,7 +656,8 @@ TEST_F(facts, state_running)
 /* A child blocked reading a pipe is S, as /proc/PID/stat shows. */
 TEST_F(facts, state_sleeping)
 {
-	struct pgi_child *k = kid_spawn(_metadata, self, kid_sleeper, NULL);
+	struct pgi_child *k = pgi_kids_spawn(_metadata, &self->kids,
+					     kid_sleeper, NULL);
 
 	pgi_child_wait(_metadata, k);
 	ASSERT_TRUE(wait_state(k->pid, 'S'));
@@ -668,7 +668,8 @@ TEST_F(facts, state_sleeping)
 /* A child stopped by SIGSTOP is T, as /proc/PID/stat shows. */
 TEST_F(facts, state_stopped)
 {
-	struct pgi_child *k = kid_spawn(_metadata, self, kid_sleeper, NULL);
+	struct pgi_child *k = pgi_kids_spawn(_metadata, &self->kids,
+					     kid_sleeper, NULL);
 	int status;
 
 	pgi_child_wait(_metadata, k);
@@ -684,7 +685,8 @@ TEST_F(facts, state_zombie)
 {
 	const __u64 mm_facts = PROCESS_INFO_VM_COUNTERS | PROCESS_INFO_VM_SEQ |
 			       PROCESS_INFO_MEMORY_MAP;
-	struct pgi_child *k = kid_spawn(_metadata, self, kid_sleeper, NULL);
+	struct pgi_child *k = pgi_kids_spawn(_metadata, &self->kids,
+					     kid_sleeper, NULL);
 	siginfo_t info;
 
 	pgi_child_wait(_metadata, k);
@@ -705,7 +707,7 @@ TEST_F(facts, comm)
 	struct pgi_child *k;
 	void *buf;
 
-	k = kid_spawn(_metadata, self, kid_sleeper, (void *)name);
+	k = pgi_kids_spawn(_metadata, &self->kids, kid_sleeper, (void *)name);
 	pgi_child_wait(_metadata, k);
 	ASSERT_EQ(0, pgi_read_comm(k->pid, comm, sizeof(comm)));
 	ASSERT_STREQ(name, comm);
@@ -723,7 +725,7 @@ TEST_F(facts, ids)
 	struct pgi_child *k;
 	void *buf;
 
-	k = kid_spawn(_metadata, self, kid_sleeper, NULL);
+	k = pgi_kids_spawn(_metadata, &self->kids, kid_sleeper, NULL);
 	pgi_child_wait(_metadata, k);
 	ASSERT_EQ(1, read_status(k->pid, "Pid", &pid, 1));
 	ASSERT_EQ(1, read_status(k->pid, "Tgid", &tgid, 1));
@@ -747,7 +749,7 @@ TEST_F(facts, creds)
 	struct pgi_child *k;
 	void *buf;
 
-	k = kid_spawn(_metadata, self, kid_creds, NULL);
+	k = pgi_kids_spawn(_metadata, &self->kids, kid_creds, NULL);
 	pgi_child_wait(_metadata, k);
 	ASSERT_EQ(4, read_status(k->pid, "Uid", uid, 4));
 	ASSERT_EQ(4, read_status(k->pid, "Gid", gid, 4));
@@ -796,7 +798,8 @@ static void check_prio(struct __test_metadata *_metadata, pid_t pid,
 /* After setpriority(7), prio and nice are those of /proc; policy SCHED_OTHER. */
 TEST_F(facts, prio_nice)
 {
-	struct pgi_child *k = kid_spawn(_metadata, self, kid_sleeper, NULL);
+	struct pgi_child *k = pgi_kids_spawn(_metadata, &self->kids,
+					     kid_sleeper, NULL);
 
 	pgi_child_wait(_metadata, k);
 	ASSERT_EQ(0, setpriority(PRIO_PROCESS, k->pid, 7));
@@ -808,7 +811,8 @@ TEST_F(facts, prio_nice)
 TEST_F(facts, prio_fifo)
 {
 	struct sched_param sp = { .sched_priority = 10 };
-	struct pgi_child *k = kid_spawn(_metadata, self, kid_sleeper, NULL);
+	struct pgi_child *k = pgi_kids_spawn(_metadata, &self->kids,
+					     kid_sleeper, NULL);
 
 	pgi_child_wait(_metadata, k);
 	ASSERT_EQ(0, sched_setscheduler(k->pid, SCHED_FIFO, &sp)) {
@@ -825,7 +829,7 @@ TEST_F(facts, oom_score_adj)
 	struct pgi_child *k;
 	void *buf;
 
-	k = kid_spawn(_metadata, self, kid_sleeper, NULL);
+	k = pgi_kids_spawn(_metadata, &self->kids, kid_sleeper, NULL);
 	pgi_child_wait(_metadata, k);
 	proc_path(path, sizeof(path), k->pid, "oom_score_adj");
 	ASSERT_EQ(0, pgi_write_long(path, 123));
@@ -858,8 +862,8 @@ TEST_F(facts, vm_counters)
 	void *buf;
 	int i;
 
-	add_file(_metadata, self, "data", VM_FILE_KB * 1024L);
-	k = kid_spawn(_metadata, self, kid_vm, self->files[0]);
+	add_file(_metadata, &self->files, "data", VM_FILE_KB * 1024L);
+	k = pgi_kids_spawn(_metadata, &self->kids, kid_vm, self->files.path[0]);
 	pgi_child_wait(_metadata, k);
 
 	read_vm_status(_metadata, k->pid, before);
@@ -943,18 +947,18 @@ TEST_F_TIMEOUT(facts, memory_map, 120)
 	ssize_t n;
 	void *buf;
 
-	add_file(_metadata, self, "shared", 4 * page_size());
-	add_file(_metadata, self, "new\nline", page_size());
-	add_file(_metadata, self, "deleted", page_size());
-	files.shared = self->files[0];
-	files.newline = self->files[1];
-	files.deleted = self->files[2];
+	add_file(_metadata, &self->files, "shared", 4 * page_size());
+	add_file(_metadata, &self->files, "new\nline", page_size());
+	add_file(_metadata, &self->files, "deleted", page_size());
+	files.shared = self->files.path[0];
+	files.newline = self->files.path[1];
+	files.deleted = self->files.path[2];
 	snprintf(deleted, sizeof(deleted), "%s (deleted)", files.deleted);
 	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
 	ASSERT_GT(n, 0);
 	exe[n] = '\0';
 
-	k = kid_spawn(_metadata, self, kid_map, &files);
+	k = pgi_kids_spawn(_metadata, &self->kids, kid_map, &files);
 	pgi_child_wait(_metadata, k);
 	lines = read_maps(k->pid, &nr);
 	ASSERT_NE(NULL, lines);
@@ -1023,7 +1027,7 @@ TEST_F_TIMEOUT(facts, many_vmas, 600)
 
 	pgi_map_count_raise(_metadata, MAP_COUNT_NEEDED, &self->old_map_count);
 
-	k = kid_spawn(_metadata, self, kid_many, NULL);
+	k = pgi_kids_spawn(_metadata, &self->kids, kid_many, NULL);
 	pgi_child_wait(_metadata, k);
 	lines = read_maps(k->pid, &nr);
 	ASSERT_NE(NULL, lines);
@@ -1062,8 +1066,8 @@ TEST_F_TIMEOUT(facts, all_maps_batched, 300)
 	for (i = 0; i < BATCH_SLEEPERS; i++) {
 		if (i == BATCH_SLEEPERS / 2) {
 			/* In the middle of the task list. */
-			big = kid_spawn(_metadata, self, kid_many,
-					(void *)(long)BATCH_BIG_VMAS);
+			big = pgi_kids_spawn(_metadata, &self->kids, kid_many,
+					     (void *)(long)BATCH_BIG_VMAS);
 			pgi_child_wait(_metadata, big);
 		}
 		pids[i] = fork();
@@ -1132,7 +1136,7 @@ TEST_F(facts, vm_seq)
 	__u64 seq, prev;
 	unsigned int i;
 
-	k = kid_spawn(_metadata, self, kid_vm_seq, NULL);
+	k = pgi_kids_spawn(_metadata, &self->kids, kid_vm_seq, NULL);
 	pgi_child_wait(_metadata, k);
 	prev = vm_seq_of(_metadata, k->pid);
 	/* Nothing takes a quiescent child's mmap lock for writing (no THP). */
@@ -1188,7 +1192,10 @@ static void check_thread_recs(struct __test_metadata *_metadata,
 		ASSERT_EQ(getpid(), rec->ppid);
 		got[nr++] = rec->tid;
 	}
-	/* No record of this thread group after the adjacent run. */
+	/*
+	 * No record of this thread group after the adjacent run.  (The braces
+	 * stay: ASSERT_*() is two statements, and its bail belongs in the loop.)
+	 */
 	for (; rec; rec = pgi_next_rec(buf, rec)) {
 		ASSERT_NE(tgid, rec->tgid);
 	}
@@ -1209,7 +1216,7 @@ TEST_F(facts, threads)
 	struct pgi_child *k;
 	void *buf;
 
-	k = kid_spawn(_metadata, self, kid_threads, NULL);
+	k = pgi_kids_spawn(_metadata, &self->kids, kid_threads, NULL);
 	pgi_child_wait(_metadata, k);
 	nr = read_tids(k->pid, tids, ARRAY_SIZE(tids));
 	ASSERT_EQ(NR_THREADS + 1, nr);
@@ -1270,7 +1277,7 @@ TEST_F(facts, pidfd)
 	size_t sz;
 	void *buf;
 
-	k = kid_spawn(_metadata, self, kid_sleeper, NULL);
+	k = pgi_kids_spawn(_metadata, &self->kids, kid_sleeper, NULL);
 	pgi_child_wait(_metadata, k);
 	pidfd = pgi_pidfd_open(k->pid);
 	ASSERT_GE(pidfd, 0) {
@@ -1345,12 +1352,10 @@ TEST_F(facts, explicit_missing_middle)
 		ASSERT_EQ(ids[i], rec->tid);
 		ASSERT_EQ(i == 1 ? PROCREC_GONE : 0U, rec->status);
 		ASSERT_EQ(i == 1 ? 0ULL : PROCESS_INFO_IDS, rec->mask);
-		if (i != 1) {
+		if (i != 1)
 			ASSERT_EQ(ids[i], rec->tgid);
-		}
-		if (i == 2) {
+		if (i == 2)
 			ASSERT_EQ(ppid1, rec->ppid);
-		}
 	}
 	ASSERT_NULL(rec);
 	free(buf);
@@ -1438,7 +1443,8 @@ static int kid_noaccess(int cmd, int ack, void *arg)
 /* Without ptrace access MEMORY_MAP and VM_SEQ are NOACCESS; ids remain. */
 TEST_F(facts, noaccess)
 {
-	struct pgi_child *k = kid_spawn(_metadata, self, kid_noaccess, NULL);
+	struct pgi_child *k = pgi_kids_spawn(_metadata, &self->kids,
+					     kid_noaccess, NULL);
 
 	kid_check_report(_metadata, k);
 }
@@ -1521,7 +1527,8 @@ static int kid_pidns(int cmd, int ack, void *arg)
 /* In a new pid namespace ALL sees only that namespace, with its own pids. */
 TEST_F(facts, pid_namespace)
 {
-	struct pgi_child *k = kid_spawn(_metadata, self, kid_pidns, NULL);
+	struct pgi_child *k = pgi_kids_spawn(_metadata, &self->kids, kid_pidns,
+					     NULL);
 
 	kid_check_report(_metadata, k);
 }

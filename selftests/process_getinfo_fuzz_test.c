@@ -316,7 +316,7 @@ TEST_F_TIMEOUT(fuzz, nr_proc_boundaries, 300)
 		{ NR_MAX + 1, EINVAL }, { INT_MIN, EINVAL }, { INT_MAX, EINVAL },
 	};
 	int *ids = (int *)self->m.ids, i, err;
-	unsigned char buf[4096] __attribute__((aligned(8)));
+	unsigned char buf[4096] __aligned(8);
 	char why[WHY_MAX];
 	size_t sz;
 	long ret;
@@ -462,11 +462,11 @@ TEST_F(fuzz, bad_pointers)
  * A small, stable query: the blocked child's threads and an id that names
  * nothing, with every fact but MEMINFO (which moves).
  */
-static int stable_query(FIXTURE_DATA(fuzz) *self, int *ids, __u64 *mask)
+static int stable_query(pid_t child, __u64 supported, int *ids, __u64 *mask)
 {
-	ids[0] = self->t.child;
+	ids[0] = child;
 	ids[1] = INT_MAX;
-	*mask = self->supported & ~PROCESS_INFO_MEMINFO;
+	*mask = supported & ~PROCESS_INFO_MEMINFO;
 	return PROCESS_GETINFO_THREADS;
 }
 
@@ -486,7 +486,7 @@ TEST_F_TIMEOUT(fuzz, every_size_around_every_record, 300)
 	__u64 mask;
 	long ret;
 
-	flags = stable_query(self, ids, &mask);
+	flags = stable_query(self->t.child, self->supported, ids, &mask);
 	full = pgi_getinfo_alloc(2, ids, flags, mask, &need);
 	ASSERT_NE(NULL, full) {
 		TH_LOG("process_getinfo: %s", strerror(errno));
@@ -588,7 +588,7 @@ TEST_F_TIMEOUT(fuzz, buffer_into_guard_page, 300)
 	long ret;
 	void *full;
 
-	flags = stable_query(self, ids, &mask);
+	flags = stable_query(self->t.child, self->supported, ids, &mask);
 	full = pgi_getinfo_alloc(2, ids, flags, mask, &need);
 	ASSERT_NE(NULL, full);
 	free(full);
@@ -649,7 +649,7 @@ TEST_F(fuzz, pidfds_of_exited_processes)
 	struct targets *t = &self->t;
 	int fds[3] = { t->pidfd_reaped, t->pidfd_zombie, t->pidfd_child };
 	const struct procrec *rec;
-	unsigned char buf[8192] __attribute__((aligned(8)));
+	unsigned char buf[8192] __aligned(8);
 	char why[WHY_MAX];
 	size_t sz = sizeof(buf);
 	long ret;
@@ -695,7 +695,7 @@ TEST_F(fuzz, descriptors_that_are_not_pidfds)
 		-1, INT_MIN, t->closed, t->devnull, t->pipe_r, t->evfd,
 		t->memfd, t->procdir, 1 << 20, INT_MAX,
 	};
-	unsigned char buf[4096] __attribute__((aligned(8)));
+	unsigned char buf[4096] __aligned(8);
 	int fds[2], i, strict;
 	size_t sz;
 	long ret;
@@ -866,11 +866,13 @@ static size_t pick_cap(void)
 	}
 }
 
-/* Builds a random call into @c (the proc array and *inout_sz included). */
-static void make_call(FIXTURE_DATA(fuzz) *self, struct call *c)
+/*
+ * Builds a random call into @c (the proc array and *inout_sz included) in
+ * the memory @m, naming @t, for a mask within @supported.
+ */
+static void make_call(struct mem *m, struct targets *t, __u64 supported,
+		      struct call *c)
 {
-	struct mem *m = &self->m;
-	struct targets *t = &self->t;
 	size_t n_ids, i;
 
 	memset(c, 0, sizeof(*c));
@@ -883,7 +885,7 @@ static void make_call(FIXTURE_DATA(fuzz) *self, struct call *c)
 	if (!rnd(50))
 		c->flags = (int)rnd64();
 	/* Mask: a subset of what is supported; sometimes unknown bits. */
-	c->mask = rnd64() & self->supported;
+	c->mask = rnd64() & supported;
 	if (!rnd(4))
 		c->mask &= PROCESS_INFO_IDS | PROCESS_INFO_COMM | PROCESS_INFO_STATUS;
 	if (!rnd(20))
@@ -992,8 +994,8 @@ static void make_call(FIXTURE_DATA(fuzz) *self, struct call *c)
 
 #define BIT(e)	(1ULL << (e))
 
-/* The errnos the contract allows for @c (bit 0: success). */
-static unsigned long long allowed(FIXTURE_DATA(fuzz) *self, struct call *c)
+/* The errnos the contract allows for @c, @supported known (bit 0: success). */
+static unsigned long long allowed(__u64 supported, struct call *c)
 {
 	bool all = c->flags & PROCESS_GETINFO_ALL;
 	bool pidfd = c->flags & PROCESS_GETINFO_PIDFD;
@@ -1001,7 +1003,7 @@ static unsigned long long allowed(FIXTURE_DATA(fuzz) *self, struct call *c)
 	bool einval, proc_fault, out_fault;
 	unsigned long long ok = BIT(ENOMEM);
 
-	einval = (c->flags & ~KNOWN_FLAGS) || (c->mask & ~self->supported) ||
+	einval = (c->flags & ~KNOWN_FLAGS) || (c->mask & ~supported) ||
 		 (all && (c->proc || c->nr || pidfd)) ||
 		 (!all && (c->nr < 0 || c->nr > NR_MAX));
 	proc_fault = !all && c->nr > 0 && c->nr <= NR_MAX &&
@@ -1038,7 +1040,8 @@ static unsigned long long allowed(FIXTURE_DATA(fuzz) *self, struct call *c)
 
 static void describe(struct call *c, char *s, size_t len)
 {
-	snprintf(s, len, "nr_proc %d proc %s(%zu readable) flags %#x mask %#lx out_buf %s(%zu writable) *inout_sz %zu inout_sz %s",
+	snprintf(s, len,
+		 "nr_proc %d proc %s(%zu readable) flags %#x mask %#lx out_buf %s(%zu writable) *inout_sz %zu inout_sz %s",
 		 c->nr, kind_name[c->pk], c->proc_readable, c->flags, c->mask,
 		 kind_name[c->ok], c->out_writable, c->cap, kind_name[c->sk]);
 }
@@ -1048,20 +1051,20 @@ static void describe(struct call *c, char *s, size_t len)
  * in the order of the ids (a GONE record names its id), nothing past its
  * end.  Returns 0 or -1 with @why.
  */
-static int check_success(FIXTURE_DATA(fuzz) *self, struct call *c, size_t sz,
-			 char *why)
+static int check_success(struct mem *m, __u64 supported, struct call *c,
+			 size_t sz, char *why)
 {
-	const struct process_info *hdr = (const void *)self->m.check;
+	const struct process_info *hdr = (const void *)m->check;
 	bool all = c->flags & PROCESS_GETINFO_ALL;
 	const struct procrec *rec;
 	int idx = all ? -1 : 0, seen = 0;
 
 	if (sz > c->cap || sz > c->out_writable)
 		return pgi_fail(why, WHY_MAX, "%zu bytes used", sz);
-	if (check_copy(&self->m, c->out, sz, why))
+	if (check_copy(m, c->out, sz, why))
 		return -1;
 	if (hdr->mask != c->mask || hdr->flags ||
-	    hdr->supported_mask != self->supported)
+	    hdr->supported_mask != supported)
 		return pgi_fail(why, WHY_MAX, "header mask %#llx flags %#x",
 				(unsigned long long)hdr->mask, hdr->flags);
 	for (rec = pgi_first_rec(hdr); rec; rec = pgi_next_rec(hdr, rec)) {
@@ -1138,8 +1141,8 @@ TEST_F_TIMEOUT(fuzz, random_arguments, RANDOM_TIMEOUT)
 			pgi_assert_within(_metadata, start_ms,
 					  FIXED_SECS + n / CALLS_PER_SEC);
 
-		make_call(self, &c);
-		mask = allowed(self, &c);
+		make_call(&self->m, &self->t, self->supported, &c);
+		mask = allowed(self->supported, &c);
 		ret = sys_process_getinfo(c.nr, c.proc, c.flags, c.mask, c.out,
 					  c.szp);
 		err = ret ? errno : 0;
@@ -1164,7 +1167,8 @@ TEST_F_TIMEOUT(fuzz, random_arguments, RANDOM_TIMEOUT)
 			       pgi_errname(err));
 		}
 		if (!err) {
-			ASSERT_EQ(0, check_success(self, &c, *c.szp, why)) {
+			ASSERT_EQ(0, check_success(&self->m, self->supported, &c,
+						   *c.szp, why)) {
 				TH_LOG("call %llu (seed %#llx): %s: %s", i, seed,
 				       desc, why);
 			}
@@ -1206,8 +1210,9 @@ TEST_F_TIMEOUT(fuzz, random_arguments, RANDOM_TIMEOUT)
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 
 	pgi_errno_hist(hist, sizeof(hist), st->err, ERRNO_MAX, "ok");
-	TH_LOG("%llu calls in %.1f s; %llu with a bad or short pointer, %llu with invalid arguments",
-	       st->calls, (t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9,
+	TH_LOG("%llu calls in %.1f s", st->calls,
+	       (t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9);
+	TH_LOG("%llu with a bad or short pointer, %llu with invalid arguments",
 	       st->faults, st->einval_expected);
 	TH_LOG("results:%s", hist);
 	TH_LOG("buffers checked: %llu complete, %llu truncated prefixes",

@@ -345,10 +345,10 @@ static int call_filled(int nr, const int *ids, int flags, __u64 mask,
 }
 
 /* A full ALL | THREADS result with every fact, in a malloc()ed buffer. */
-static void *everything(FIXTURE_DATA(leak) *self, size_t *used)
+static void *everything(__u64 supported, size_t *used)
 {
 	return pgi_getinfo_alloc(0, NULL, PROCESS_GETINFO_ALL |
-				 PROCESS_GETINFO_THREADS, self->supported, used);
+				 PROCESS_GETINFO_THREADS, supported, used);
 }
 
 /* ---- the tests ---- */
@@ -363,7 +363,7 @@ TEST_F(leak, padding_and_unfilled_fields_are_zero)
 	__u64 bit;
 	void *buf;
 
-	buf = everything(self, &used);
+	buf = everything(self->supported, &used);
 	ASSERT_NE(NULL, buf) {
 		TH_LOG("process_getinfo: %s", strerror(errno));
 	}
@@ -373,8 +373,9 @@ TEST_F(leak, padding_and_unfilled_fields_are_zero)
 	ASSERT_EQ(0, check_zeroes(buf, used, why, &nr_vmas)) {
 		TH_LOG("ALL|THREADS: %s", why);
 	}
-	TH_LOG("ALL|THREADS|every fact: %u records, %u VMAs, %zu bytes: every unaccounted byte zero",
+	TH_LOG("ALL|THREADS|every fact: %u records, %u VMAs, %zu bytes",
 	       ((struct process_info *)buf)->nr_procrecs, nr_vmas, used);
+	TH_LOG("ALL|THREADS|every fact: every unaccounted byte zero");
 	free(buf);
 
 	/* Gone ids and no MEMINFO: the GONE records carry nothing else. */
@@ -508,7 +509,7 @@ TEST_F(leak, no_kernel_addresses)
 	for (i = 0; i < 2; i++) {
 		buf = i ? pgi_getinfo_alloc(5, ids, PROCESS_GETINFO_THREADS,
 					    self->supported, &used) :
-			  everything(self, &used);
+			  everything(self->supported, &used);
 		ASSERT_NE(NULL, buf);
 		ASSERT_EQ(0, pgi_check_buffer(buf, used, why, sizeof(why))) {
 			TH_LOG("%s", why);
@@ -588,17 +589,6 @@ struct ns_check {
 	bool own_mapped;
 };
 
-static __attribute__((format(printf, 2, 3)))
-int ns_fail(char *msg, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, MSG_MAX, fmt, ap);
-	va_end(ap);
-	return -1;
-}
-
 /*
  * Checks the records of @buf (for the ids @ids of struct ns_check): every
  * uid and gid is what /proc/PID/status shows from here, others' are the
@@ -621,39 +611,45 @@ static int ns_check_records(const struct ns_check *nc, const void *buf,
 		unsigned int want_g = own ? nc->own_gid : nc->overflow_gid;
 
 		if (r->status & PROCREC_GONE || !(r->mask & PROCESS_INFO_CREDS))
-			return ns_fail(msg, "id %d: status %#x mask %#llx", ids[n],
-				       r->status, (unsigned long long)r->mask);
+			return pgi_fail(msg, MSG_MAX,
+					"id %d: status %#x mask %#llx", ids[n],
+					r->status, (unsigned long long)r->mask);
 		if (status_ids(r->tid, "Uid:", st_u) ||
 		    status_ids(r->tid, "Gid:", st_g))
-			return ns_fail(msg, "cannot read /proc/%d/status", r->tid);
+			return pgi_fail(msg, MSG_MAX,
+					"cannot read /proc/%d/status", r->tid);
 		for (k = 0; k < 4; k++) {
 			if (u[k] != st_u[k] || g[k] != st_g[k])
-				return ns_fail(msg, "pid %d: uid[%u] %u gid[%u] %u, /proc shows %u %u",
-					       r->tid, k, u[k], k, g[k], st_u[k],
-					       st_g[k]);
+				return pgi_fail(msg, MSG_MAX,
+						"pid %d: uid[%u] %u gid[%u] %u, /proc shows %u %u",
+						r->tid, k, u[k], k, g[k],
+						st_u[k], st_g[k]);
 			if (u[k] != want_u || g[k] != want_g)
-				return ns_fail(msg, "pid %d: uid[%u] %u gid[%u] %u, expected %u %u",
-					       r->tid, k, u[k], k, g[k], want_u,
-					       want_g);
+				return pgi_fail(msg, MSG_MAX,
+						"pid %d: uid[%u] %u gid[%u] %u, expected %u %u",
+						r->tid, k, u[k], k, g[k],
+						want_u, want_g);
 		}
 		if (own) {
 			if (!(r->mask & PROCESS_INFO_MEMORY_MAP) || !r->nr_vmas)
-				return ns_fail(msg, "own memory map missing (mask %#llx)",
-					       (unsigned long long)r->mask);
+				return pgi_fail(msg, MSG_MAX,
+						"own memory map missing (mask %#llx)",
+						(unsigned long long)r->mask);
 			continue;
 		}
 		/* Root's processes outside: no maps, and not a trace of one. */
 		if (!(r->status & PROCREC_NOACCESS) ||
 		    r->mask & (PROCESS_INFO_VM_SEQ | PROCESS_INFO_MEMORY_MAP) ||
 		    r->vm_seq || r->nr_vmas || r->first_vma_offset)
-			return ns_fail(msg, "pid %d: status %#x mask %#llx vm_seq %#llx nr_vmas %u first_vma_offset %u",
-				       r->tid, r->status,
-				       (unsigned long long)r->mask,
-				       (unsigned long long)r->vm_seq, r->nr_vmas,
-				       r->first_vma_offset);
+			return pgi_fail(msg, MSG_MAX,
+					"pid %d: status %#x mask %#llx vm_seq %#llx nr_vmas %u first_vma_offset %u",
+					r->tid, r->status,
+					(unsigned long long)r->mask,
+					(unsigned long long)r->vm_seq,
+					r->nr_vmas, r->first_vma_offset);
 	}
 	if (n != 4)
-		return ns_fail(msg, "%u records for 4 ids", n);
+		return pgi_fail(msg, MSG_MAX, "%u records for 4 ids", n);
 	return 0;
 }
 
@@ -674,9 +670,9 @@ static int ns_child_check(const struct ns_check *nc, int out)
 
 	buf = pgi_getinfo_alloc(4, ids, 0, mask, &used);
 	if (!buf)
-		ns_fail(msg, "process_getinfo: %s", strerror(errno));
+		pgi_fail(msg, MSG_MAX, "process_getinfo: %s", strerror(errno));
 	else if (pgi_check_buffer(buf, used, why, sizeof(why)))
-		ns_fail(msg, "%s", why);
+		pgi_fail(msg, MSG_MAX, "%s", why);
 	else
 		err = ns_check_records(nc, buf, ids, msg);
 	if (!err)

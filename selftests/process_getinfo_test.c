@@ -423,6 +423,24 @@ TEST_F(process_getinfo, gone_pid)
 	free(buf);
 }
 
+/*
+ * A call for @ids and @want into @buf (all @alloc bytes of it filled with
+ * PGI_PATTERN first) that gives it @sz bytes must fail with E2BIG and
+ * report @need.
+ */
+static void call_e2big(struct __test_metadata *_metadata, const int *ids,
+		       __u64 want, unsigned char *buf, size_t alloc, size_t sz,
+		       size_t need)
+{
+	long ret;
+
+	memset(buf, PGI_PATTERN, alloc);
+	ret = sys_process_getinfo(2, ids, 0, want, buf, &sz);
+	ASSERT_EQ(-1, ret);
+	ASSERT_EQ(E2BIG, errno);
+	ASSERT_EQ(need, sz);
+}
+
 /* E2BIG reports the exact size, leaves a valid prefix and never overruns. */
 TEST_F(process_getinfo, e2big)
 {
@@ -454,12 +472,7 @@ TEST_F(process_getinfo, e2big)
 	hdr = (const struct process_info *)buf;
 
 	/* One byte short: a truncated but valid prefix, nothing past it. */
-	memset(buf, PGI_PATTERN, alloc);
-	sz = need - 1;
-	ret = sys_process_getinfo(2, ids, 0, want, buf, &sz);
-	ASSERT_EQ(-1, ret);
-	ASSERT_EQ(E2BIG, errno);
-	ASSERT_EQ(need, sz);
+	call_e2big(_metadata, ids, want, buf, alloc, need - 1, need);
 	ASSERT_EQ(PROCESS_INFO_TRUNCATED, hdr->flags & PROCESS_INFO_TRUNCATED);
 	ASSERT_EQ(0, pgi_check_buffer(buf, need - 1, why, sizeof(why))) {
 		TH_LOG("%s", why);
@@ -484,12 +497,8 @@ TEST_F(process_getinfo, e2big)
 	ASSERT_TRUE(pgi_untouched(buf, need, alloc));
 
 	/* Smaller than the header: E2BIG, buffer pgi_untouched. */
-	memset(buf, PGI_PATTERN, alloc);
-	sz = PROCESS_INFO_SIZE_VER0 - 1;
-	ret = sys_process_getinfo(2, ids, 0, want, buf, &sz);
-	ASSERT_EQ(-1, ret);
-	ASSERT_EQ(E2BIG, errno);
-	ASSERT_EQ(need, sz);
+	call_e2big(_metadata, ids, want, buf, alloc,
+		   PROCESS_INFO_SIZE_VER0 - 1, need);
 	ASSERT_TRUE(pgi_untouched(buf, 0, alloc));
 	free(buf);
 }

@@ -97,14 +97,7 @@ impl Builder {
 
     /// Sets the system memory counters.
     pub fn meminfo(&mut self, m: &Meminfo) {
-        let h = &mut self.header;
-        h.mem_total_kb = m.mem_total_kb;
-        h.mem_free_kb = m.mem_free_kb;
-        h.mem_available_kb = m.mem_available_kb;
-        h.buffers_kb = m.buffers_kb;
-        h.cached_kb = m.cached_kb;
-        h.swap_total_kb = m.swap_total_kb;
-        h.swap_free_kb = m.swap_free_kb;
+        m.write_raw(&mut self.header);
     }
 
     /// Sets the header's flags.
@@ -167,11 +160,6 @@ impl Builder {
             nice: prio.nice,
             policy: prio.policy.to_raw(),
             state: r.state.map_or(0, |s| s.as_byte()),
-            rss_anon_kb: vm.rss_anon_kb,
-            rss_file_kb: vm.rss_file_kb,
-            rss_shmem_kb: vm.rss_shmem_kb,
-            vm_size_kb: vm.vm_size_kb,
-            swap_kb: vm.swap_kb,
             vm_seq: r.vm_seq.unwrap_or(0),
             utime_ns: ns(cpu.utime),
             stime_ns: ns(cpu.stime),
@@ -185,6 +173,7 @@ impl Builder {
             tpgid: session.tpgid,
             ..Default::default()
         };
+        vm.write_raw(&mut rec);
         if let Some(comm) = r.comm {
             rec.comm_offset = push_str(&mut self.buf, comm)?;
         }
@@ -198,25 +187,11 @@ impl Builder {
         if let Some(ro) = r.rollup {
             align8(&mut self.buf);
             rec.rollup_offset = off32(self.buf.len())?;
-            let raw = ProcRecRollup {
+            let mut raw = ProcRecRollup {
                 size: PROCREC_ROLLUP_SIZE_VER0 as u32,
-                reserved0: 0,
-                rss_kb: ro.rss_kb,
-                pss_kb: ro.pss_kb,
-                pss_dirty_kb: ro.pss_dirty_kb,
-                pss_anon_kb: ro.pss_anon_kb,
-                pss_file_kb: ro.pss_file_kb,
-                pss_shmem_kb: ro.pss_shmem_kb,
-                shared_clean_kb: ro.shared_clean_kb,
-                shared_dirty_kb: ro.shared_dirty_kb,
-                private_clean_kb: ro.private_clean_kb,
-                private_dirty_kb: ro.private_dirty_kb,
-                referenced_kb: ro.referenced_kb,
-                anonymous_kb: ro.anonymous_kb,
-                swap_kb: ro.swap_kb,
-                swap_pss_kb: ro.swap_pss_kb,
-                locked_kb: ro.locked_kb,
+                ..Default::default()
             };
+            ro.write_raw(&mut raw);
             self.buf.extend_from_slice(&raw.to_ne_bytes());
         }
         if let Some(vmas) = r.memory_map {

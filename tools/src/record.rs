@@ -214,20 +214,70 @@ impl fmt::Display for State {
     }
 }
 
-/// `PROCESS_INFO_VM_COUNTERS`, in KiB, as /proc/PID/status shows them.
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
-pub struct VmCounters {
-    /// `RssAnon`.
-    pub rss_anon_kb: u64,
-    /// `RssFile`.
-    pub rss_file_kb: u64,
-    /// `RssShmem`.
-    pub rss_shmem_kb: u64,
-    /// `VmSize`.
-    pub vm_size_kb: u64,
-    /// `VmSwap`.
-    pub swap_kb: u64,
+/// Defines a struct of KiB counters that a /proc file shows, one line per counter: its field
+/// (with its doc), the name the file gives it, and (by the field's name) the field of the uapi
+/// struct that carries it. Each counter is so written once for the struct, `entries()`, the
+/// procfs backend (`from_names`), the parser (`read_raw`) and the encoder (`write_raw`).
+macro_rules! kb_counters {
+    (
+        $(#[$attr:meta])*
+        pub struct $name:ident: $n:literal counters of $file:literal in $raw:ident {
+            $( $(#[$doc:meta])* $field:ident = $key:literal, )*
+        }
+    ) => {
+        $(#[$attr])*
+        pub struct $name {
+            $( $(#[$doc])* pub $field: u64, )*
+        }
+
+        impl $name {
+            #[doc = concat!("`(name, value)` pairs with the names ", $file, " uses, in its order.")]
+            pub fn entries(&self) -> [(&'static str, u64); $n] {
+                [$( ($key, self.$field), )*]
+            }
+
+            /// The counters, each from `kb` of its name.
+            pub(crate) fn from_names(mut kb: impl FnMut(&str) -> u64) -> $name {
+                $name { $( $field: kb($key), )* }
+            }
+
+            #[doc = concat!(
+                "The counters of a `", stringify!($raw), "`, each from `read` of its offset there."
+            )]
+            pub(crate) fn read_raw<E>(
+                mut read: impl FnMut(usize) -> Result<u64, E>,
+            ) -> Result<$name, E> {
+                Ok($name {
+                    $( $field: read(core::mem::offset_of!(crate::uapi::$raw, $field))?, )*
+                })
+            }
+
+            #[doc = concat!(
+                "Writes the counters into the `", stringify!($raw), "` that carries them."
+            )]
+            pub(crate) fn write_raw(&self, raw: &mut crate::uapi::$raw) {
+                $( raw.$field = self.$field; )*
+            }
+        }
+    };
+}
+
+kb_counters! {
+    /// `PROCESS_INFO_VM_COUNTERS`, in KiB, as /proc/PID/status shows them.
+    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+    pub struct VmCounters: 5 counters of "/proc/PID/status" in ProcRec {
+        /// `RssAnon`.
+        rss_anon_kb = "RssAnon",
+        /// `RssFile`.
+        rss_file_kb = "RssFile",
+        /// `RssShmem`.
+        rss_shmem_kb = "RssShmem",
+        /// `VmSize`.
+        vm_size_kb = "VmSize",
+        /// `VmSwap`.
+        swap_kb = "VmSwap",
+    }
 }
 
 impl VmCounters {
@@ -394,40 +444,42 @@ impl<'a> Cmdline<'a> {
     }
 }
 
-/// `PROCESS_INFO_MEMORY_ROLLUP`: the counters of /proc/PID/smaps_rollup, in KiB.
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
-pub struct Rollup {
-    /// `Rss`: resident memory.
-    pub rss_kb: u64,
-    /// `Pss`: proportional set size (each page divided among the processes mapping it).
-    pub pss_kb: u64,
-    /// `Pss_Dirty`.
-    pub pss_dirty_kb: u64,
-    /// `Pss_Anon`.
-    pub pss_anon_kb: u64,
-    /// `Pss_File`.
-    pub pss_file_kb: u64,
-    /// `Pss_Shmem`.
-    pub pss_shmem_kb: u64,
-    /// `Shared_Clean`.
-    pub shared_clean_kb: u64,
-    /// `Shared_Dirty`.
-    pub shared_dirty_kb: u64,
-    /// `Private_Clean`.
-    pub private_clean_kb: u64,
-    /// `Private_Dirty`.
-    pub private_dirty_kb: u64,
-    /// `Referenced`.
-    pub referenced_kb: u64,
-    /// `Anonymous`.
-    pub anonymous_kb: u64,
-    /// `Swap`.
-    pub swap_kb: u64,
-    /// `SwapPss`: swap divided among the processes sharing it.
-    pub swap_pss_kb: u64,
-    /// `Locked`: the PSS of mlocked mappings.
-    pub locked_kb: u64,
+kb_counters! {
+    /// `PROCESS_INFO_MEMORY_ROLLUP`: the counters of /proc/PID/smaps_rollup, in KiB.
+    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+    pub struct Rollup: 15 counters of "smaps_rollup" in ProcRecRollup {
+        /// `Rss`: resident memory.
+        rss_kb = "Rss",
+        /// `Pss`: proportional set size (each page divided among the processes mapping it).
+        pss_kb = "Pss",
+        /// `Pss_Dirty`.
+        pss_dirty_kb = "Pss_Dirty",
+        /// `Pss_Anon`.
+        pss_anon_kb = "Pss_Anon",
+        /// `Pss_File`.
+        pss_file_kb = "Pss_File",
+        /// `Pss_Shmem`.
+        pss_shmem_kb = "Pss_Shmem",
+        /// `Shared_Clean`.
+        shared_clean_kb = "Shared_Clean",
+        /// `Shared_Dirty`.
+        shared_dirty_kb = "Shared_Dirty",
+        /// `Private_Clean`.
+        private_clean_kb = "Private_Clean",
+        /// `Private_Dirty`.
+        private_dirty_kb = "Private_Dirty",
+        /// `Referenced`.
+        referenced_kb = "Referenced",
+        /// `Anonymous`.
+        anonymous_kb = "Anonymous",
+        /// `Swap`.
+        swap_kb = "Swap",
+        /// `SwapPss`: swap divided among the processes sharing it.
+        swap_pss_kb = "SwapPss",
+        /// `Locked`: the PSS of mlocked mappings.
+        locked_kb = "Locked",
+    }
 }
 
 impl Rollup {
@@ -436,61 +488,27 @@ impl Rollup {
     pub fn uss_kb(&self) -> u64 {
         self.private_clean_kb.saturating_add(self.private_dirty_kb)
     }
-
-    /// `(name, value)` pairs with the names smaps_rollup uses, in its order.
-    pub fn entries(&self) -> [(&'static str, u64); 15] {
-        [
-            ("Rss", self.rss_kb),
-            ("Pss", self.pss_kb),
-            ("Pss_Dirty", self.pss_dirty_kb),
-            ("Pss_Anon", self.pss_anon_kb),
-            ("Pss_File", self.pss_file_kb),
-            ("Pss_Shmem", self.pss_shmem_kb),
-            ("Shared_Clean", self.shared_clean_kb),
-            ("Shared_Dirty", self.shared_dirty_kb),
-            ("Private_Clean", self.private_clean_kb),
-            ("Private_Dirty", self.private_dirty_kb),
-            ("Referenced", self.referenced_kb),
-            ("Anonymous", self.anonymous_kb),
-            ("Swap", self.swap_kb),
-            ("SwapPss", self.swap_pss_kb),
-            ("Locked", self.locked_kb),
-        ]
-    }
 }
 
-/// `PROCESS_INFO_MEMINFO`: the header's system memory counters, in KiB, as /proc/meminfo.
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
-pub struct Meminfo {
-    /// `MemTotal`.
-    pub mem_total_kb: u64,
-    /// `MemFree`.
-    pub mem_free_kb: u64,
-    /// `MemAvailable`.
-    pub mem_available_kb: u64,
-    /// `Buffers`.
-    pub buffers_kb: u64,
-    /// `Cached`.
-    pub cached_kb: u64,
-    /// `SwapTotal`.
-    pub swap_total_kb: u64,
-    /// `SwapFree`.
-    pub swap_free_kb: u64,
-}
-
-impl Meminfo {
-    /// `(name, value)` pairs with the names /proc/meminfo uses, in its order.
-    pub fn entries(&self) -> [(&'static str, u64); 7] {
-        [
-            ("MemTotal", self.mem_total_kb),
-            ("MemFree", self.mem_free_kb),
-            ("MemAvailable", self.mem_available_kb),
-            ("Buffers", self.buffers_kb),
-            ("Cached", self.cached_kb),
-            ("SwapTotal", self.swap_total_kb),
-            ("SwapFree", self.swap_free_kb),
-        ]
+kb_counters! {
+    /// `PROCESS_INFO_MEMINFO`: the header's system memory counters, in KiB, as /proc/meminfo.
+    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+    pub struct Meminfo: 7 counters of "/proc/meminfo" in ProcessInfo {
+        /// `MemTotal`.
+        mem_total_kb = "MemTotal",
+        /// `MemFree`.
+        mem_free_kb = "MemFree",
+        /// `MemAvailable`.
+        mem_available_kb = "MemAvailable",
+        /// `Buffers`.
+        buffers_kb = "Buffers",
+        /// `Cached`.
+        cached_kb = "Cached",
+        /// `SwapTotal`.
+        swap_total_kb = "SwapTotal",
+        /// `SwapFree`.
+        swap_free_kb = "SwapFree",
     }
 }
 

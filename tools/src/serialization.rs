@@ -215,51 +215,37 @@ impl Serialize for Vmas<'_> {
     }
 }
 
+/// A fact of a record under its name, when the record holds it.
+fn fact<M: SerializeMap, T: Serialize>(
+    m: &mut M,
+    name: &str,
+    v: Option<&T>,
+) -> Result<(), M::Error> {
+    match v {
+        Some(v) => m.serialize_entry(name, v),
+        None => Ok(()),
+    }
+}
+
 impl Serialize for Record<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut m = s.serialize_map(None)?;
         m.serialize_entry("input_index", &self.input_index)?;
         m.serialize_entry("status", &self.status)?;
         m.serialize_entry("tid", &self.raw_tid)?;
-        if let Some(v) = &self.ids {
-            m.serialize_entry("ids", v)?;
-        }
-        if let Some(v) = &self.state {
-            m.serialize_entry("state", v)?;
-        }
-        if let Some(v) = &self.oom_score_adj {
-            m.serialize_entry("oom_score_adj", v)?;
-        }
-        if let Some(v) = &self.creds {
-            m.serialize_entry("creds", v)?;
-        }
-        if let Some(v) = &self.prio {
-            m.serialize_entry("prio", v)?;
-        }
-        if let Some(v) = self.comm {
-            m.serialize_entry("comm", &Bytes(v))?;
-        }
-        if let Some(v) = &self.vm {
-            m.serialize_entry("vm_counters", v)?;
-        }
-        if let Some(v) = self.vm_seq {
-            m.serialize_entry("vm_seq", &Big::Dec(v))?;
-        }
-        if let Some(v) = &self.memory_map {
-            m.serialize_entry("memory_map", v)?;
-        }
-        if let Some(v) = &self.cpu {
-            m.serialize_entry("cpu_times", v)?;
-        }
-        if let Some(v) = &self.session {
-            m.serialize_entry("session", v)?;
-        }
-        if let Some(v) = &self.cmdline {
-            m.serialize_entry("cmdline", v)?;
-        }
-        if let Some(v) = &self.rollup {
-            m.serialize_entry("memory_rollup", v)?;
-        }
+        fact(&mut m, "ids", self.ids.as_ref())?;
+        fact(&mut m, "state", self.state.as_ref())?;
+        fact(&mut m, "oom_score_adj", self.oom_score_adj.as_ref())?;
+        fact(&mut m, "creds", self.creds.as_ref())?;
+        fact(&mut m, "prio", self.prio.as_ref())?;
+        fact(&mut m, "comm", self.comm.map(Bytes).as_ref())?;
+        fact(&mut m, "vm_counters", self.vm.as_ref())?;
+        fact(&mut m, "vm_seq", self.vm_seq.map(Big::Dec).as_ref())?;
+        fact(&mut m, "memory_map", self.memory_map.as_ref())?;
+        fact(&mut m, "cpu_times", self.cpu.as_ref())?;
+        fact(&mut m, "session", self.session.as_ref())?;
+        fact(&mut m, "cmdline", self.cmdline.as_ref())?;
+        fact(&mut m, "memory_rollup", self.rollup.as_ref())?;
         m.serialize_entry("denied", &self.denied())?;
         m.end()
     }

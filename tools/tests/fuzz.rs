@@ -38,6 +38,34 @@ fn rd(buf: &[u8], at: usize) -> u32 {
     u32::from_ne_bytes(buf[at..at + 4].try_into().unwrap())
 }
 
+/// The offset, size and count fields of a record that the mutations aim at.
+const REC_FIELDS: [usize; 6] = [
+    offset_of!(ProcRec, size),
+    offset_of!(ProcRec, next_procrec_offset),
+    offset_of!(ProcRec, mask),
+    offset_of!(ProcRec, comm_offset),
+    offset_of!(ProcRec, nr_vmas),
+    offset_of!(ProcRec, first_vma_offset),
+];
+
+/// Those after PROCREC_SIZE_VER0, in records that hold them.
+const REC_VER1_FIELDS: [usize; 5] = [
+    offset_of!(ProcRec, cmdline_offset),
+    offset_of!(ProcRec, cmdline_size),
+    offset_of!(ProcRec, rollup_offset),
+    offset_of!(ProcRec, nr_threads),
+    offset_of!(ProcRec, tty_nr),
+];
+
+/// Those of a VMA.
+const VMA_FIELDS: [usize; 5] = [
+    offset_of!(ProcRecVma, size),
+    offset_of!(ProcRecVma, next_procrec_vma_offset),
+    offset_of!(ProcRecVma, backing_file_name_offset),
+    offset_of!(ProcRecVma, start),
+    offset_of!(ProcRecVma, end),
+];
+
 fn seed(rng: &mut Rng) -> Seed {
     let model = gen_model(rng, 5, 6);
     let buf = layout(rng, &model);
@@ -53,27 +81,9 @@ fn seed(rng: &mut Rng) -> Seed {
     for r in info.records() {
         let o = r.offset as usize;
         structs.push(r.offset);
-        for f in [
-            offset_of!(ProcRec, size),
-            offset_of!(ProcRec, next_procrec_offset),
-            offset_of!(ProcRec, mask),
-            offset_of!(ProcRec, comm_offset),
-            offset_of!(ProcRec, nr_vmas),
-            offset_of!(ProcRec, first_vma_offset),
-        ] {
-            fields.push(o + f);
-        }
-        // The fields after PROCREC_SIZE_VER0, in records that hold them.
+        fields.extend(REC_FIELDS.map(|f| o + f));
         if r.mask.intersects(Mask::CMDLINE | Mask::MEMORY_ROLLUP) {
-            for f in [
-                offset_of!(ProcRec, cmdline_offset),
-                offset_of!(ProcRec, cmdline_size),
-                offset_of!(ProcRec, rollup_offset),
-                offset_of!(ProcRec, nr_threads),
-                offset_of!(ProcRec, tty_nr),
-            ] {
-                fields.push(o + f);
-            }
+            fields.extend(REC_VER1_FIELDS.map(|f| o + f));
         }
         if r.rollup.is_some() {
             let ro = rd(&buf, o + offset_of!(ProcRec, rollup_offset));
@@ -90,15 +100,7 @@ fn seed(rng: &mut Rng) -> Seed {
         for _ in 0..n {
             let vo = v as usize;
             structs.push(v);
-            for f in [
-                offset_of!(ProcRecVma, size),
-                offset_of!(ProcRecVma, next_procrec_vma_offset),
-                offset_of!(ProcRecVma, backing_file_name_offset),
-                offset_of!(ProcRecVma, start),
-                offset_of!(ProcRecVma, end),
-            ] {
-                fields.push(vo + f);
-            }
+            fields.extend(VMA_FIELDS.map(|f| vo + f));
             v = rd(&buf, vo + offset_of!(ProcRecVma, next_procrec_vma_offset));
         }
     }

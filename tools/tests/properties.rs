@@ -12,7 +12,9 @@ use process_getinfo::encode::Builder;
 use std::mem::offset_of;
 
 use process_getinfo::uapi::ProcRec;
-use process_getinfo::{Info, InfoFlags, Item, Mask, ParseError, Record, State, Status, Vma, Vmas};
+use process_getinfo::{
+    Info, InfoFlags, Item, Mask, ParseError, Prot, Record, State, Status, Vma, Vmas,
+};
 
 const CASES: u64 = 1500;
 
@@ -54,15 +56,8 @@ fn encode(model: &GBuf) -> Vec<u8> {
         let vmas: Option<Vec<Vma<'_>>> = r.vmas.as_ref().map(|v| {
             v.iter()
                 .map(|g| Vma {
-                    start: g.start,
-                    end: g.end,
-                    file_offset: g.file_offset,
-                    inode: g.inode,
-                    dev_major: g.dev_major,
-                    dev_minor: g.dev_minor,
-                    prot: process_getinfo::Prot::from_bits_retain(g.prot),
-                    flags: process_getinfo::VmaFlags::from_bits_retain(g.flags),
                     name: g.name.as_deref(),
+                    ..g.vma
                 })
                 .collect()
         });
@@ -116,14 +111,12 @@ fn sample() -> (GBuf, Vec<u8>) {
     b.vmas = Some(
         (0..3)
             .map(|i| common::GVma {
-                start: 0x1000 * (2 * i + 1),
-                end: 0x1000 * (2 * i + 2),
-                file_offset: 0,
-                inode: 0,
-                dev_major: 0,
-                dev_minor: 0,
-                prot: 1,
-                flags: 0,
+                vma: Vma {
+                    start: 0x1000 * (2 * i + 1),
+                    end: 0x1000 * (2 * i + 2),
+                    prot: Prot::READ,
+                    ..Default::default()
+                },
                 name: Some(b"/lib/x".to_vec()),
             })
             .collect(),

@@ -3,34 +3,16 @@
 //! The `pgi` command on the host, through the procfs backend (which works everywhere), and
 //! the auto backend's note when the system call is missing.
 
+mod common;
+
 use std::ffi::OsStr;
 use std::os::unix::ffi::OsStrExt;
-use std::os::unix::process::CommandExt;
 use std::path::PathBuf;
-use std::process::{Child, Command, Output};
+use std::process::{Child, Command};
 use std::time::Duration;
 
+use common::{pgi, procfs, procfs_as, procfs_json, stdout, words};
 use serde_json::Value as Json;
-
-fn pgi(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_pgi"))
-        .args(args)
-        .output()
-        .expect("run pgi")
-}
-
-fn pgi_as(uid: Option<u32>, args: &[&str]) -> Output {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_pgi"));
-    c.args(args);
-    if let Some(uid) = uid {
-        c.uid(uid).gid(uid);
-    }
-    c.output().expect("run pgi")
-}
-
-fn json(args: &[&str]) -> Json {
-    serde_json::from_str(&stdout(&pgi(args))).unwrap()
-}
 
 /// A scratch directory of this test.
 fn scratch(name: &str) -> PathBuf {
@@ -80,22 +62,9 @@ impl Drop for Sleeper {
 /// The name of the issue: an escape sequence and a newline, 15 bytes as comm allows.
 const EVIL: &[u8] = b"ev\x1b[31mil\nNEWLI";
 
-fn stdout(o: &Output) -> String {
-    assert!(
-        o.status.success(),
-        "pgi failed: {}",
-        String::from_utf8_lossy(&o.stderr)
-    );
-    String::from_utf8(o.stdout.clone()).unwrap()
-}
-
-fn words(s: &str) -> Vec<&str> {
-    s.split_whitespace().collect()
-}
-
 #[test]
 fn ps_default_and_thread_columns() {
-    let out = stdout(&pgi(&["--backend", "procfs", "ps"]));
+    let out = stdout(&procfs(&["ps"]));
     let header = out.lines().next().unwrap();
     assert_eq!(
         words(header),
@@ -113,15 +82,7 @@ fn ps_default_and_thread_columns() {
 
 #[test]
 fn ps_fields_sort_and_json() {
-    let out = stdout(&pgi(&[
-        "--backend",
-        "procfs",
-        "ps",
-        "-o",
-        "pid,comm",
-        "--sort",
-        "-pid",
-    ]));
+    let out = stdout(&procfs(&["ps", "-o", "pid,comm", "--sort", "-pid"]));
     let pids: Vec<i64> = out
         .lines()
         .skip(1)
@@ -129,17 +90,7 @@ fn ps_fields_sort_and_json() {
         .collect();
     assert!(pids.len() > 1 && pids.windows(2).all(|w| w[0] >= w[1]));
 
-    let out = stdout(&pgi(&[
-        "--backend",
-        "procfs",
-        "--json",
-        "ps",
-        "-p",
-        "1",
-        "-o",
-        "pid,s,nvma,comm",
-    ]));
-    let v: Json = serde_json::from_str(&out).unwrap();
+    let v = procfs_json(&["ps", "-p", "1", "-o", "pid,s,nvma,comm"]);
     let row = &v.as_array().unwrap()[0];
     assert_eq!(row["pid"], 1);
     assert!(row["s"].is_string());
@@ -172,13 +123,12 @@ fn maps_matches_proc_maps() {
     for _ in 0..50 {
         std::thread::sleep(std::time::Duration::from_millis(20));
         let proc_maps = std::fs::read_to_string(format!("/proc/{pid}/maps")).unwrap();
-        let out = stdout(&pgi(&["--backend", "procfs", "maps", &pid]));
+        let out = stdout(&procfs(&["maps", &pid]));
         // The first column is the flags; the rest is the maps line.
         let ours: String = out.lines().map(|l| format!("{}\n", &l[5..])).collect();
         if ours == proc_maps && proc_maps.contains("sleep") {
             same = true;
-            let json = stdout(&pgi(&["--backend", "procfs", "--json", "maps", &pid]));
-            let v: Json = serde_json::from_str(&json).unwrap();
+            let v = procfs_json(&["maps", &pid]);
             let vmas = v["vmas"].as_array().unwrap();
             assert_eq!(vmas.len(), out.lines().count());
             // Addresses as maps prints them, in strings: no precision lost to doubles.
@@ -200,7 +150,7 @@ fn maps_matches_proc_maps() {
 
 #[test]
 fn meminfo_and_gone_pids() {
-    let out = stdout(&pgi(&["--backend", "procfs", "meminfo"]));
+    let out = stdout(&procfs(&["meminfo"]));
     let keys: Vec<&str> = out.lines().map(|l| words(l)[0]).collect();
     assert_eq!(
         keys,
@@ -214,14 +164,11 @@ fn meminfo_and_gone_pids() {
             "SwapFree:"
         ]
     );
-    let json = stdout(&pgi(&["--backend", "procfs", "--json", "meminfo"]));
-    let v: Json = serde_json::from_str(&json).unwrap();
+    let v = procfs_json(&["meminfo"]);
     assert!(v["mem_total_kb"].as_u64().unwrap() > 0);
     // As ps: no process selected is a failure; a missing one is skipped.
-    assert!(!pgi(&["--backend", "procfs", "ps", "-p", "-7"])
-        .status
-        .success());
-    assert!(!pgi(&["--backend", "procfs", "maps", "-7"]).status.success());
+    assert!(!procfs(&["ps", "-p", "-7"]).status.success());
+    assert!(!procfs(&["maps", "-7"]).status.success());
 }
 
 #[test]
@@ -256,7 +203,7 @@ fn ps_escapes_control_characters_and_json_keeps_the_bytes() {
     let evil = Sleeper::start(&dir, EVIL);
     let bin = Sleeper::start(&dir, b"bin\xff\xfename");
     let pids = format!("{},{}", evil.pid(), bin.pid());
-    let out = pgi(&["--backend", "procfs", "ps", "-p", &pids, "-o", "pid,comm"]);
+    let out = procfs(&["ps", "-p", &pids, "-o", "pid,comm"]);
     let text = stdout(&out);
     assert!(!text.bytes().any(|b| b == 0x1b), "{text:?}");
     assert_eq!(text.lines().count(), 3, "{text:?}");
@@ -269,16 +216,7 @@ fn ps_escapes_control_characters_and_json_keeps_the_bytes() {
         "{text:?}"
     );
 
-    let v = json(&[
-        "--backend",
-        "procfs",
-        "--json",
-        "ps",
-        "-p",
-        &pids,
-        "-o",
-        "pid,comm",
-    ]);
+    let v = procfs_json(&["ps", "-p", &pids, "-o", "pid,comm"]);
     let comm = |pid: &str| {
         let pid: i64 = pid.parse().unwrap();
         let mut rows = v.as_array().unwrap().iter();
@@ -312,8 +250,8 @@ fn maps_escapes_control_characters_in_names() {
     };
     assert_ne!(addr, libc::MAP_FAILED);
     let me = std::process::id().to_string();
-    let text = stdout(&pgi(&["--backend", "procfs", "maps", &me]));
-    let v = json(&["--backend", "procfs", "--json", "maps", &me]);
+    let text = stdout(&procfs(&["maps", &me]));
+    let v = procfs_json(&["maps", &me]);
     // SAFETY: the mapping made above.
     unsafe { libc::munmap(addr, 4096) };
 
@@ -336,7 +274,7 @@ fn maps_escapes_control_characters_in_names() {
 
 /// The cells of the one row of `pgi ps -p PID -o COLS`, through procfs.
 fn ps_row(pid: &str, cols: &str) -> Vec<String> {
-    let out = stdout(&pgi(&["--backend", "procfs", "ps", "-p", pid, "-o", cols]));
+    let out = stdout(&procfs(&["ps", "-p", pid, "-o", cols]));
     let row = out.lines().nth(1).unwrap_or_else(|| panic!("{out}"));
     row.split_whitespace().map(String::from).collect()
 }
@@ -377,16 +315,7 @@ fn pri_ni_and_stat_mean_what_ps_means() {
         ps_row(&rt.pid(), cols)[1..],
         ["139", "-100", "-", "S", "FF"]
     );
-    let v = json(&[
-        "--backend",
-        "procfs",
-        "--json",
-        "ps",
-        "-p",
-        &rt.pid(),
-        "-o",
-        cols,
-    ]);
+    let v = procfs_json(&["ps", "-p", &rt.pid(), "-o", cols]);
     assert_eq!(v[0]["ni"], Json::Null);
     assert_eq!(v[0]["denied"], serde_json::json!([]));
     let _ = std::fs::remove_dir_all(&dir);
@@ -404,28 +333,11 @@ fn kernel_threads_have_zero_rss_and_denied_is_told_apart() {
         });
     if let Some(k) = kthread {
         let k = k.to_string();
-        let v = json(&[
-            "--backend",
-            "procfs",
-            "--json",
-            "ps",
-            "-p",
-            &k,
-            "-o",
-            "pid,rss,vsz,vmseq",
-        ]);
+        let v = procfs_json(&["ps", "-p", &k, "-o", "pid,rss,vsz,vmseq"]);
         assert_eq!(v[0]["rss"], Json::from(0), "{v}");
         assert_eq!(v[0]["vsz"], Json::from(0), "{v}");
         assert_eq!(v[0]["denied"], serde_json::json!([]), "{v}");
-        let out = stdout(&pgi(&[
-            "--backend",
-            "procfs",
-            "ps",
-            "-p",
-            &k,
-            "-o",
-            "rss,vsz",
-        ]));
+        let out = stdout(&procfs(&["ps", "-p", &k, "-o", "rss,vsz"]));
         assert_eq!(
             out.lines()
                 .nth(1)
@@ -440,18 +352,7 @@ fn kernel_threads_have_zero_rss_and_denied_is_told_apart() {
     // Pid 1's memory map is denied to nobody: `?` in the table, null and named in JSON.
     // SAFETY: geteuid() has no preconditions.
     let uid = (unsafe { libc::geteuid() } == 0).then_some(65534);
-    let out = pgi_as(
-        uid,
-        &[
-            "--backend",
-            "procfs",
-            "ps",
-            "-p",
-            "1",
-            "-o",
-            "pid,nvma,comm",
-        ],
-    );
+    let out = procfs_as(uid, &["ps", "-p", "1", "-o", "pid,nvma,comm"]);
     let row: Vec<String> = stdout(&out)
         .lines()
         .nth(1)
@@ -460,19 +361,7 @@ fn kernel_threads_have_zero_rss_and_denied_is_told_apart() {
         .map(String::from)
         .collect();
     assert_eq!(row[..2], ["1", "?"], "{row:?}");
-    let out = pgi_as(
-        uid,
-        &[
-            "--backend",
-            "procfs",
-            "--json",
-            "ps",
-            "-p",
-            "1",
-            "-o",
-            "pid,nvma,comm",
-        ],
-    );
+    let out = procfs_as(uid, &["--json", "ps", "-p", "1", "-o", "pid,nvma,comm"]);
     let v: Json = serde_json::from_str(&stdout(&out)).unwrap();
     assert_eq!(v[0]["nvma"], Json::Null);
     assert_eq!(v[0]["denied"], serde_json::json!(["memory_map"]));
@@ -483,15 +372,7 @@ fn kernel_threads_have_zero_rss_and_denied_is_told_apart() {
 fn a_pid_given_twice_is_one_row() {
     let me = std::process::id().to_string();
     let twice = format!("{me},{me},1");
-    let out = stdout(&pgi(&[
-        "--backend",
-        "procfs",
-        "ps",
-        "-p",
-        &twice,
-        "-o",
-        "pid",
-    ]));
+    let out = stdout(&procfs(&["ps", "-p", &twice, "-o", "pid"]));
     assert_eq!(
         out.lines().skip(1).filter(|l| l.trim() == me).count(),
         1,

@@ -9,10 +9,12 @@
 //! local time. A field passes when pgi's value is the reader's just before or just after (for
 //! CPU time: between them) in one of three rounds; processes that come or go are skipped.
 
+mod common;
+
 use std::collections::{BTreeMap, HashMap};
 use std::os::unix::fs::MetadataExt;
-use std::process::Command;
 
+use common::{procfs, procfs_json, stdout};
 use serde_json::Value as Json;
 
 const COLS: &str = "pid,ppid,user,uid,tname,stat,nlwp,pgid,sid,tpgid,ni,pri,vsz,rss,time,\
@@ -136,6 +138,14 @@ fn start_time(t: i64, now: i64) -> String {
     }
 }
 
+/// The `n`th word of `s` (from 0), parsed.
+fn word<T: std::str::FromStr>(s: &str, n: usize) -> T
+where
+    T::Err: std::fmt::Debug,
+{
+    s.split_whitespace().nth(n).unwrap().parse().unwrap()
+}
+
 fn field<'a>(text: &'a str, key: &str) -> Option<&'a str> {
     text.lines()
         .find_map(|l| l.strip_prefix(key)?.strip_prefix(':'))
@@ -146,26 +156,14 @@ fn field<'a>(text: &'a str, key: &str) -> Option<&'a str> {
 fn reader() -> HashMap<i64, (View, View)> {
     let hz = hz();
     let users = passwd();
-    let uptime: f64 = std::fs::read_to_string("/proc/uptime")
-        .unwrap()
-        .split_whitespace()
-        .next()
-        .unwrap()
-        .parse()
-        .unwrap();
+    let uptime: f64 = word(&std::fs::read_to_string("/proc/uptime").unwrap(), 0);
     let stat_all = std::fs::read_to_string("/proc/stat").unwrap();
     let btime: i64 = stat_all
         .lines()
         .find_map(|l| l.strip_prefix("btime ")?.trim().parse().ok())
         .unwrap();
     let meminfo = std::fs::read_to_string("/proc/meminfo").unwrap();
-    let total: u64 = field(&meminfo, "MemTotal")
-        .unwrap()
-        .split_whitespace()
-        .next()
-        .unwrap()
-        .parse()
-        .unwrap();
+    let total: u64 = word(field(&meminfo, "MemTotal").unwrap(), 0);
     let now = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap()
@@ -193,16 +191,8 @@ fn reader() -> HashMap<i64, (View, View)> {
         let state = at(3);
         let (utime, stime, start) = (num(14), num(15), num(22));
         let ticks = (utime + stime) as u64;
-        let uid: u32 = field(&status, "Uid")
-            .unwrap()
-            .split_whitespace()
-            .nth(1)
-            .unwrap()
-            .parse()
-            .unwrap();
-        let kb = |k: &str| -> u64 {
-            field(&status, k).map_or(0, |v| v.split_whitespace().next().unwrap().parse().unwrap())
-        };
+        let uid: u32 = word(field(&status, "Uid").unwrap(), 1);
+        let kb = |k: &str| -> u64 { field(&status, k).map_or(0, |v| word(v, 0)) };
         let (nice, prio, policy) = (num(19), num(18), num(41));
         let mut st = state.to_string();
         if nice < 0 {
@@ -310,22 +300,12 @@ fn reader() -> HashMap<i64, (View, View)> {
     out
 }
 
-fn pgi(args: &[&str]) -> String {
-    let o = Command::new(env!("CARGO_BIN_EXE_pgi"))
-        .args(["--backend", "procfs"])
-        .args(args)
-        .output()
-        .unwrap();
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    String::from_utf8(o.stdout).unwrap()
-}
-
 /// One round: the mismatches (pid, field) with what each side said, and how many processes
 /// were compared.
 fn round() -> (BTreeMap<(i64, String), String>, usize) {
     let before = reader();
-    let json: Json = serde_json::from_str(&pgi(&["--json", "ps", "-e", "-o", COLS])).unwrap();
-    let text = pgi(&["ps", "-e", "-o", TEXT_COLS]);
+    let json = procfs_json(&["ps", "-e", "-o", COLS]);
+    let text = stdout(&procfs(&["ps", "-e", "-o", TEXT_COLS]));
     let after = reader();
     let mut bad = BTreeMap::new();
     let mut compared = 0;

@@ -3,32 +3,13 @@
 //! `pgi ps aux`, `pgi ps -ef` and their options, `pgi mem` and `pgi top` (batch, and in a
 //! real terminal under tmux), on the host through the procfs backend.
 
+mod common;
+
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
+use common::{procfs, procfs_json, stdout, words};
 use serde_json::Value as Json;
-
-fn pgi(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_pgi"))
-        .arg("--backend")
-        .arg("procfs")
-        .args(args)
-        .output()
-        .expect("run pgi")
-}
-
-fn stdout(o: &Output) -> String {
-    assert!(
-        o.status.success(),
-        "pgi failed: {}",
-        String::from_utf8_lossy(&o.stderr)
-    );
-    String::from_utf8(o.stdout.clone()).unwrap()
-}
-
-fn words(s: &str) -> Vec<&str> {
-    s.split_whitespace().collect()
-}
 
 /// A child process, killed when dropped.
 struct Kid(Child);
@@ -70,7 +51,7 @@ fn row_of(out: &str, pid: u32, col: usize) -> Option<Vec<String>> {
 
 #[test]
 fn aux_and_ef_have_procps_columns() {
-    let out = stdout(&pgi(&["ps", "aux"]));
+    let out = stdout(&procfs(&["ps", "aux"]));
     assert_eq!(
         words(out.lines().next().unwrap()),
         ["USER", "PID", "%CPU", "%MEM", "VSZ", "RSS", "TTY", "STAT", "START", "TIME", "COMMAND"]
@@ -88,7 +69,7 @@ fn aux_and_ef_have_procps_columns() {
             assert_eq!((k[4].as_str(), k[5].as_str()), ("0", "0"));
         }
     }
-    let out = stdout(&pgi(&["ps", "-ef"]));
+    let out = stdout(&procfs(&["ps", "-ef"]));
     assert_eq!(
         words(out.lines().next().unwrap()),
         ["UID", "PID", "PPID", "C", "STIME", "TTY", "TIME", "CMD"]
@@ -100,44 +81,33 @@ fn aux_and_ef_have_procps_columns() {
         "{mine:?}"
     );
     // BSD letters: ax is PID TTY STAT TIME COMMAND; an unknown letter is an error.
-    let out = stdout(&pgi(&["ps", "ax"]));
+    let out = stdout(&procfs(&["ps", "ax"]));
     assert_eq!(
         words(out.lines().next().unwrap()),
         ["PID", "TTY", "STAT", "TIME", "COMMAND"]
     );
-    assert!(!pgi(&["ps", "aqx"]).status.success());
+    assert!(!procfs(&["ps", "aqx"]).status.success());
 }
 
 #[test]
 fn selection_by_user_and_name() {
     let sleeper = Kid::spawn(Command::new("sleep").arg("30"));
-    let out = stdout(&pgi(&["ps", "-C", "sleep", "-o", "pid,comm"]));
+    let out = stdout(&procfs(&["ps", "-C", "sleep", "-o", "pid,comm"]));
     assert!(row_of(&out, sleeper.pid(), 0).is_some(), "{out}");
     assert!(out.lines().skip(1).all(|l| words(l)[1] == "sleep"), "{out}");
     // SAFETY: geteuid() has no preconditions.
     let uid = unsafe { libc::geteuid() };
-    let json: Json = serde_json::from_str(&stdout(&pgi(&[
-        "--json",
-        "ps",
-        "-u",
-        &uid.to_string(),
-        "-o",
-        "pid,uid,user",
-    ])))
-    .unwrap();
+    let json: Json = procfs_json(&["ps", "-u", &uid.to_string(), "-o", "pid,uid,user"]);
     let rows = json.as_array().unwrap();
     assert!(!rows.is_empty() && rows.iter().all(|r| r["uid"] == uid));
     if uid == 0 {
-        let by_name: Json = serde_json::from_str(&stdout(&pgi(&[
-            "--json", "ps", "-u", "root", "-o", "pid,uid",
-        ])))
-        .unwrap();
+        let by_name: Json = procfs_json(&["ps", "-u", "root", "-o", "pid,uid"]);
         let rows = by_name.as_array().unwrap();
         assert!(!rows.is_empty() && rows.iter().all(|r| r["uid"] == 0));
     }
-    assert!(!pgi(&["ps", "-u", "no-such-user-pgi"]).status.success());
+    assert!(!procfs(&["ps", "-u", "no-such-user-pgi"]).status.success());
     // -p, -u and -C add up, as in ps.
-    let out = stdout(&pgi(&["ps", "-C", "sleep", "-p", "1", "-o", "pid,comm"]));
+    let out = stdout(&procfs(&["ps", "-C", "sleep", "-p", "1", "-o", "pid,comm"]));
     assert!(row_of(&out, 1, 0).is_some() && row_of(&out, sleeper.pid(), 0).is_some());
 }
 
@@ -151,7 +121,13 @@ fn forest_draws_children_under_parents_and_stat_has_modifiers() {
             .arg("sleep 31 & sleep 32 & wait"),
     );
     std::thread::sleep(Duration::from_millis(200));
-    let out = stdout(&pgi(&["ps", "-e", "--forest", "-o", "pid,ppid,stat,args"]));
+    let out = stdout(&procfs(&[
+        "ps",
+        "-e",
+        "--forest",
+        "-o",
+        "pid,ppid,stat,args",
+    ]));
     let lines: Vec<&str> = out.lines().collect();
     let at = |pid: u32| {
         lines
@@ -177,15 +153,12 @@ fn forest_draws_children_under_parents_and_stat_has_modifiers() {
 #[test]
 fn json_schema_of_the_new_fields() {
     let me = std::process::id().to_string();
-    let v: Json = serde_json::from_str(&stdout(&pgi(&[
-        "--json",
-        "ps",
+    let v: Json = procfs_json(&["ps",
         "-p",
         &me,
         "-o",
         "pid,user,%cpu,%mem,tname,stat,start_time,time,etimes,nlwp,pgid,sid,tpgid,minflt,pss,uss,args",
-    ])))
-    .unwrap();
+    ]);
     let r = &v[0];
     assert_eq!(r["pid"], std::process::id());
     assert!(r["user"].is_string() || r["user"].is_u64());
@@ -214,7 +187,7 @@ fn json_schema_of_the_new_fields() {
 
 #[test]
 fn mem_sorts_by_pss_and_totals_it() {
-    let out = pgi(&["--json", "mem"]);
+    let out = procfs(&["--json", "mem"]);
     let v: Json = serde_json::from_str(&stdout(&out)).unwrap();
     let procs = v["processes"].as_array().unwrap();
     assert!(!procs.is_empty());
@@ -258,7 +231,7 @@ fn mem_sorts_by_pss_and_totals_it() {
         mine["uss_kb"].as_u64().unwrap().abs_diff(uss) < 1024,
         "{mine} vs {uss}"
     );
-    let text = stdout(&pgi(&["mem"]));
+    let text = stdout(&procfs(&["mem"]));
     assert!(
         text.starts_with("    PID       Vss       Rss       Pss       Uss"),
         "{text}"
@@ -270,7 +243,7 @@ fn mem_sorts_by_pss_and_totals_it() {
 fn top_batch_shows_cpu_of_a_busy_process() {
     let busy = Kid::spawn(Command::new("sh").arg("-c").arg("while :; do :; done"));
     let idle = Kid::spawn(Command::new("sleep").arg("30"));
-    let out = stdout(&pgi(&["top", "-b", "-n", "2", "-d", "1"]));
+    let out = stdout(&procfs(&["top", "-b", "-n", "2", "-d", "1"]));
     let frames: Vec<&str> = out
         .split("pgi top - up ")
         .filter(|f| !f.is_empty())

@@ -245,24 +245,7 @@ fn stat_facts(f: &[&str], hz: u64) -> Option<(CpuTimes, Session)> {
 
 /// The counters of /proc/PID/smaps_rollup (0 for a line this kernel does not print).
 fn parse_rollup(text: &str) -> Rollup {
-    let kb = |k: &str| num(field(text, k)).unwrap_or(0);
-    Rollup {
-        rss_kb: kb("Rss"),
-        pss_kb: kb("Pss"),
-        pss_dirty_kb: kb("Pss_Dirty"),
-        pss_anon_kb: kb("Pss_Anon"),
-        pss_file_kb: kb("Pss_File"),
-        pss_shmem_kb: kb("Pss_Shmem"),
-        shared_clean_kb: kb("Shared_Clean"),
-        shared_dirty_kb: kb("Shared_Dirty"),
-        private_clean_kb: kb("Private_Clean"),
-        private_dirty_kb: kb("Private_Dirty"),
-        referenced_kb: kb("Referenced"),
-        anonymous_kb: kb("Anonymous"),
-        swap_kb: kb("Swap"),
-        swap_pss_kb: kb("SwapPss"),
-        locked_kb: kb("Locked"),
-    }
+    Rollup::from_names(|k| num(field(text, k)).unwrap_or(0))
 }
 
 /// Reads the facts of `mask` for the task at `dir`. Denied facts set NOACCESS; a task that
@@ -296,14 +279,7 @@ fn read_task(dir: &Path, mask: Mask, hz: u64) -> Result<Owned, Fail> {
             }
             // Kernel threads and exited tasks have no mm, and no Vm lines.
             if mask.contains(Mask::VM_COUNTERS) && field(&st, "VmSize").is_some() {
-                let kb = |k: &str| num(field(&st, k)).unwrap_or(0);
-                o.vm = Some(VmCounters {
-                    rss_anon_kb: kb("RssAnon"),
-                    rss_file_kb: kb("RssFile"),
-                    rss_shmem_kb: kb("RssShmem"),
-                    vm_size_kb: kb("VmSize"),
-                    swap_kb: kb("VmSwap"),
-                });
+                o.vm = Some(VmCounters::from_names(|k| num(field(&st, k)).unwrap_or(0)));
             }
         }
     }
@@ -473,16 +449,7 @@ impl Procfs {
     pub fn meminfo(&self) -> Result<Meminfo, Error> {
         let path = self.root.join("meminfo");
         let text = fs::read_to_string(&path).map_err(|source| Error::Io { path, source })?;
-        let kb = |k: &str| num(field(&text, k)).unwrap_or(0);
-        Ok(Meminfo {
-            mem_total_kb: kb("MemTotal"),
-            mem_free_kb: kb("MemFree"),
-            mem_available_kb: kb("MemAvailable"),
-            buffers_kb: kb("Buffers"),
-            cached_kb: kb("Cached"),
-            swap_total_kb: kb("SwapTotal"),
-            swap_free_kb: kb("SwapFree"),
-        })
+        Ok(Meminfo::from_names(|k| num(field(&text, k)).unwrap_or(0)))
     }
 
     fn dir(&self, id: i32) -> PathBuf {

@@ -32,7 +32,7 @@ mod vmas;
 use std::mem::offset_of;
 
 pub use error::{Item, ParseError};
-use read::{rd_u32, rd_u64, Checker};
+use read::{rd_u32, rd_u64, Buf, Checker};
 use records::decode_record;
 pub use records::{Record, Records};
 use vmas::Chain;
@@ -115,15 +115,7 @@ impl<'a> Info<'a> {
         }
         let mask = Mask::from_bits_retain(r64(offset_of!(ProcessInfo, mask))?);
         let meminfo = if mask.contains(Mask::MEMINFO) {
-            Some(Meminfo {
-                mem_total_kb: r64(offset_of!(ProcessInfo, mem_total_kb))?,
-                mem_free_kb: r64(offset_of!(ProcessInfo, mem_free_kb))?,
-                mem_available_kb: r64(offset_of!(ProcessInfo, mem_available_kb))?,
-                buffers_kb: r64(offset_of!(ProcessInfo, buffers_kb))?,
-                cached_kb: r64(offset_of!(ProcessInfo, cached_kb))?,
-                swap_total_kb: r64(offset_of!(ProcessInfo, swap_total_kb))?,
-                swap_free_kb: r64(offset_of!(ProcessInfo, swap_free_kb))?,
-            })
+            Some(Meminfo::read_raw(r64)?)
         } else {
             None
         };
@@ -163,13 +155,14 @@ impl<'a> Info<'a> {
             return Err(count_err);
         }
         let mut seen = Seen::new(self.buf.len());
-        let mut strings = Checker::new(self.buf.len());
+        let buf = Buf::new(self.buf, h);
+        let mut strings = Checker::new(buf);
         let mut off = h.first_procrec_offset;
         for index in 0..h.nr_procrecs {
             if off == 0 {
                 return Err(ParseError::ChainEnds(Item::Record(index)));
             }
-            let (rec, links) = decode_record(self.buf, h, index, off, &mut strings)?;
+            let (rec, links) = decode_record(buf, h, index, off, &mut strings)?;
             seen.visit(Item::Record(index), off)?;
             if let Some(chain) = rec.memory_map.as_ref().and_then(Vmas::as_chain) {
                 check_vmas(&chain, &mut seen, &mut strings)?;
@@ -237,13 +230,17 @@ impl<'a> Info<'a> {
 }
 
 /// Checks one record's VMA chain: its count, each VMA once, address order, the end.
-fn check_vmas(c: &Chain<'_>, seen: &mut Seen, strings: &mut Checker) -> Result<(), ParseError> {
+fn check_vmas<'a>(
+    c: &Chain<'a>,
+    seen: &mut Seen,
+    strings: &mut Checker<'a>,
+) -> Result<(), ParseError> {
     let count = ParseError::Count {
         record: Some(c.record),
         count: c.nr,
         first: c.first,
     };
-    if usize::try_from(c.nr).map_or(true, |n| n > c.buf.len() / PROCREC_VMA_SIZE_VER0)
+    if usize::try_from(c.nr).map_or(true, |n| n > c.buf.bytes.len() / PROCREC_VMA_SIZE_VER0)
         || (c.nr == 0) != (c.first == 0)
     {
         return Err(count);

@@ -7,16 +7,14 @@ use std::mem::offset_of;
 
 use std::time::Duration;
 
-use super::read::{bytes_at, rd_i32, rd_u32, rd_u64, rd_u8, struct_at, Rescan, Strings};
+use super::read::{rd_i32, rd_u32, rd_u64, rd_u8, Buf, Rescan, Strings};
 use super::vmas::Chain;
 use super::{Header, Item, ParseError, Vmas};
 use crate::flags::{Mask, Status};
 use crate::record::{
     Cmdline, CpuTimes, Creds, IdSet, Ids, Policy, Prio, Rollup, Session, State, TtyNr, VmCounters,
 };
-use crate::uapi::{
-    ProcRec, ProcRecRollup, PROCREC_ROLLUP_SIZE_VER0, PROCREC_SIZE_VER0, PROCREC_SIZE_VER1,
-};
+use crate::uapi::{ProcRec, PROCREC_ROLLUP_SIZE_VER0, PROCREC_SIZE_VER0, PROCREC_SIZE_VER1};
 
 /// The facts of one record: what the parser hands out, and what the encoder
 /// ([`crate::encode::Builder::push`]) takes.
@@ -169,20 +167,20 @@ const VER1_FACTS: Mask = Mask::CPU_TIMES
     .union(Mask::MEMORY_ROLLUP);
 
 pub(super) fn decode_record<'a>(
-    buf: &'a [u8],
+    buf: Buf<'a>,
     h: &Header,
     index: u32,
     off: u32,
     strings: &mut impl Strings<'a>,
 ) -> Result<(Record<'a>, Links), ParseError> {
     let item = Item::Record(index);
-    let hdr_size = usize::try_from(h.size).unwrap_or(usize::MAX);
-    let b = struct_at(buf, off, PROCREC_SIZE_VER0, hdr_size, item)?;
+    let b = buf.struct_at(off, PROCREC_SIZE_VER0, item)?;
     // `struct_at` checked that the VER0 prefix is inside `buf`: no read below can fail.
     let bad = ParseError::Offset(item, off);
-    let u32f = |f: usize| rd_u32(buf, b + f).ok_or(bad.clone());
-    let i32f = |f: usize| rd_i32(buf, b + f).ok_or(bad.clone());
-    let u64f = |f: usize| rd_u64(buf, b + f).ok_or(bad.clone());
+    let bytes = buf.bytes;
+    let u32f = |f: usize| rd_u32(bytes, b + f).ok_or(bad.clone());
+    let i32f = |f: usize| rd_i32(bytes, b + f).ok_or(bad.clone());
+    let u64f = |f: usize| rd_u64(bytes, b + f).ok_or(bad.clone());
 
     let raw_mask = u64f(offset_of!(ProcRec, mask))?;
     if raw_mask & !h.mask.bits() != 0 {
@@ -224,7 +222,7 @@ pub(super) fn decode_record<'a>(
         });
     }
     if has(Mask::STATUS) {
-        let letter = rd_u8(buf, b + offset_of!(ProcRec, state)).ok_or(bad.clone())?;
+        let letter = rd_u8(bytes, b + offset_of!(ProcRec, state)).ok_or(bad.clone())?;
         rec.state = Some(State::from_byte(letter));
     }
     if has(Mask::OOM_SCORE_ADJ) {
@@ -255,16 +253,10 @@ pub(super) fn decode_record<'a>(
     }
     if has(Mask::COMM) {
         let at = u32f(offset_of!(ProcRec, comm_offset))?;
-        rec.comm = Some(strings.get(buf, at, hdr_size, item)?);
+        rec.comm = Some(strings.get(at, item)?);
     }
     if has(Mask::VM_COUNTERS) {
-        rec.vm = Some(VmCounters {
-            rss_anon_kb: u64f(offset_of!(ProcRec, rss_anon_kb))?,
-            rss_file_kb: u64f(offset_of!(ProcRec, rss_file_kb))?,
-            rss_shmem_kb: u64f(offset_of!(ProcRec, rss_shmem_kb))?,
-            vm_size_kb: u64f(offset_of!(ProcRec, vm_size_kb))?,
-            swap_kb: u64f(offset_of!(ProcRec, swap_kb))?,
-        });
+        rec.vm = Some(VmCounters::read_raw(u64f)?);
     }
     if has(Mask::VM_SEQ) {
         rec.vm_seq = Some(u64f(offset_of!(ProcRec, vm_seq))?);
@@ -272,7 +264,6 @@ pub(super) fn decode_record<'a>(
     if has(Mask::MEMORY_MAP) {
         rec.memory_map = Some(Vmas::chain(Chain {
             buf,
-            hdr_size,
             first: u32f(offset_of!(ProcRec, first_vma_offset))?,
             nr: u32f(offset_of!(ProcRec, nr_vmas))?,
             record: index,
@@ -300,40 +291,23 @@ pub(super) fn decode_record<'a>(
     if has(Mask::CMDLINE) {
         let at = u32f(offset_of!(ProcRec, cmdline_offset))?;
         let n = u32f(offset_of!(ProcRec, cmdline_size))?;
-        rec.cmdline = Some(Cmdline::new(bytes_at(buf, at, n, hdr_size, item)?));
+        rec.cmdline = Some(Cmdline::new(buf.bytes_at(at, n, item)?));
     }
     let mut rollup = None;
     if has(Mask::MEMORY_ROLLUP) {
         let at = u32f(offset_of!(ProcRec, rollup_offset))?;
-        rec.rollup = Some(decode_rollup(buf, at, hdr_size, index)?);
+        rec.rollup = Some(decode_rollup(buf, at, index)?);
         rollup = Some(at);
     }
     let next = u32f(offset_of!(ProcRec, next_procrec_offset))?;
     Ok((rec, Links { next, rollup }))
 }
 
-fn decode_rollup(buf: &[u8], off: u32, hdr_size: usize, record: u32) -> Result<Rollup, ParseError> {
+fn decode_rollup(buf: Buf<'_>, off: u32, record: u32) -> Result<Rollup, ParseError> {
     let item = Item::Rollup(record);
-    let b = struct_at(buf, off, PROCREC_ROLLUP_SIZE_VER0, hdr_size, item)?;
+    let b = buf.struct_at(off, PROCREC_ROLLUP_SIZE_VER0, item)?;
     let bad = ParseError::Offset(item, off);
-    let f = |o: usize| rd_u64(buf, b + o).ok_or(bad.clone());
-    Ok(Rollup {
-        rss_kb: f(offset_of!(ProcRecRollup, rss_kb))?,
-        pss_kb: f(offset_of!(ProcRecRollup, pss_kb))?,
-        pss_dirty_kb: f(offset_of!(ProcRecRollup, pss_dirty_kb))?,
-        pss_anon_kb: f(offset_of!(ProcRecRollup, pss_anon_kb))?,
-        pss_file_kb: f(offset_of!(ProcRecRollup, pss_file_kb))?,
-        pss_shmem_kb: f(offset_of!(ProcRecRollup, pss_shmem_kb))?,
-        shared_clean_kb: f(offset_of!(ProcRecRollup, shared_clean_kb))?,
-        shared_dirty_kb: f(offset_of!(ProcRecRollup, shared_dirty_kb))?,
-        private_clean_kb: f(offset_of!(ProcRecRollup, private_clean_kb))?,
-        private_dirty_kb: f(offset_of!(ProcRecRollup, private_dirty_kb))?,
-        referenced_kb: f(offset_of!(ProcRecRollup, referenced_kb))?,
-        anonymous_kb: f(offset_of!(ProcRecRollup, anonymous_kb))?,
-        swap_kb: f(offset_of!(ProcRecRollup, swap_kb))?,
-        swap_pss_kb: f(offset_of!(ProcRecRollup, swap_pss_kb))?,
-        locked_kb: f(offset_of!(ProcRecRollup, locked_kb))?,
-    })
+    Rollup::read_raw(|o| rd_u64(buf.bytes, b + o).ok_or(bad.clone()))
 }
 
 /// The iterator of [`crate::Info::records`].
@@ -353,8 +327,9 @@ impl<'a> Iterator for Records<'a> {
             return None;
         }
         // `Info::parse` checked this chain, so decoding cannot fail; stop if it somehow does.
-        let mut strings = Rescan::default();
-        match decode_record(self.buf, &self.header, self.index, self.next, &mut strings) {
+        let buf = Buf::new(self.buf, &self.header);
+        let mut strings = Rescan::new(buf);
+        match decode_record(buf, &self.header, self.index, self.next, &mut strings) {
             Ok((rec, links)) => {
                 self.index += 1;
                 self.next = links.next;

@@ -5,7 +5,7 @@
 
 use std::mem::offset_of;
 
-use super::read::{rd_u32, rd_u64, struct_at, Rescan, Strings};
+use super::read::{rd_u32, rd_u64, Buf, Rescan, Strings};
 use super::{Item, ParseError};
 use crate::flags::{Prot, VmaFlags};
 use crate::record::Vma;
@@ -14,8 +14,7 @@ use crate::uapi::{ProcRecVma, PROCREC_VMA_SIZE_VER0};
 /// A VMA chain in a buffer.
 #[derive(Debug, Clone, Copy)]
 pub(super) struct Chain<'a> {
-    pub(super) buf: &'a [u8],
-    pub(super) hdr_size: usize,
+    pub(super) buf: Buf<'a>,
     pub(super) first: u32,
     pub(super) nr: u32,
     pub(super) record: u32,
@@ -30,19 +29,19 @@ impl<'a> Chain<'a> {
         off: u32,
         strings: &mut impl Strings<'a>,
     ) -> Result<(Vma<'a>, u32), ParseError> {
-        let buf = self.buf;
+        let buf = self.buf.bytes;
         let item = Item::Vma {
             record: self.record,
             vma: index,
         };
-        let b = struct_at(buf, off, PROCREC_VMA_SIZE_VER0, self.hdr_size, item)?;
+        let b = self.buf.struct_at(off, PROCREC_VMA_SIZE_VER0, item)?;
         let bad = ParseError::Offset(item, off);
         let u32f = |f: usize| rd_u32(buf, b + f).ok_or(bad.clone());
         let u64f = |f: usize| rd_u64(buf, b + f).ok_or(bad.clone());
         let name_off = u32f(offset_of!(ProcRecVma, backing_file_name_offset))?;
         let name = match name_off {
             0 => None,
-            at => Some(strings.get(buf, at, self.hdr_size, item)?),
+            at => Some(strings.get(at, item)?),
         };
         let vma = Vma {
             start: u64f(offset_of!(ProcRecVma, start))?,
@@ -123,15 +122,15 @@ impl<'a> Vmas<'a> {
 
     /// The VMAs, in address order.
     pub fn iter(&self) -> VmaIter<'a> {
-        let next = match self.repr {
-            Repr::Chain(c) => c.first,
-            Repr::Slice(_) => 0,
+        let (next, names) = match self.repr {
+            Repr::Chain(c) => (c.first, Rescan::new(c.buf)),
+            Repr::Slice(_) => (0, Rescan::default()),
         };
         VmaIter {
             vmas: *self,
             next,
             index: 0,
-            names: Rescan::default(),
+            names,
         }
     }
 }

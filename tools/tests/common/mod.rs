@@ -10,8 +10,8 @@ use std::time::Duration;
 
 use process_getinfo::uapi::{ProcRec, ProcRecRollup, ProcRecVma, ProcessInfo};
 use process_getinfo::{
-    Cmdline, CpuTimes, Creds, IdSet, Ids, Info, Mask, Meminfo, Policy, Prio, Rollup, Session,
-    State, TtyNr, VmCounters,
+    Cmdline, CpuTimes, Creds, IdSet, Ids, Info, Mask, Meminfo, Policy, Prio, Prot, Rollup, Session,
+    State, TtyNr, VmCounters, Vma, VmaFlags,
 };
 
 /// SplitMix64: small, seeded, good enough for test data.
@@ -48,17 +48,10 @@ impl Rng {
     }
 }
 
-/// An owned VMA of the model.
+/// An owned VMA of the model: the crate's VMA (its `name` `None`), and the name.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct GVma {
-    pub start: u64,
-    pub end: u64,
-    pub file_offset: u64,
-    pub inode: u64,
-    pub dev_major: u32,
-    pub dev_minor: u32,
-    pub prot: u32,
-    pub flags: u32,
+    pub vma: Vma<'static>,
     pub name: Option<Vec<u8>>,
 }
 
@@ -197,17 +190,19 @@ pub fn gen_rec(rng: &mut Rng, mask: Mask, max_vmas: usize) -> GRec {
             // Adjacent VMAs are allowed (start == previous end).
             addr += rng.below(4) as u64 * 4096;
             let len = (1 + rng.below(64) as u64) * 4096;
-            v.push(GVma {
+            let vma = Vma {
                 start: addr,
                 end: addr + len,
                 file_offset: rng.u64(),
                 inode: rng.u64(),
                 dev_major: rng.u32(),
                 dev_minor: rng.u32(),
-                prot: rng.below(8) as u32,
-                flags: rng.below(16) as u32,
-                name: rng.chance(70).then(|| name(rng)),
-            });
+                prot: Prot::from_bits_retain(rng.below(8) as u32),
+                flags: VmaFlags::from_bits_retain(rng.below(16) as u32),
+                name: None,
+            };
+            let name = rng.chance(70).then(|| name(rng));
+            v.push(GVma { vma, name });
             addr += len;
         }
         r.vmas = Some(v);
@@ -405,7 +400,7 @@ pub fn layout(rng: &mut Rng, m: &GBuf) -> Vec<u8> {
             }
             Blob::Vma(i, j) => {
                 let vmas = m.recs[*i].vmas.as_ref().unwrap();
-                let v = &vmas[*j];
+                let GVma { vma: v, name } = &vmas[*j];
                 let next = if j + 1 < vmas.len() {
                     find(&|b: &Blob| matches!(b, Blob::Vma(x, y) if x == i && *y == j + 1))
                 } else {
@@ -420,9 +415,9 @@ pub fn layout(rng: &mut Rng, m: &GBuf) -> Vec<u8> {
                     inode: v.inode,
                     dev_major: v.dev_major,
                     dev_minor: v.dev_minor,
-                    prot: v.prot,
-                    flags: v.flags,
-                    backing_file_name_offset: v.name.as_ref().map_or(0, name_off),
+                    prot: v.prot.bits(),
+                    flags: v.flags.bits(),
+                    backing_file_name_offset: name.as_ref().map_or(0, name_off),
                     reserved0: 0,
                 };
                 put(&mut buf, o, &raw.to_ne_bytes());
@@ -554,14 +549,7 @@ pub fn read_back(info: &Info<'_>) -> GBuf {
             vmas: r.memory_map.map(|m| {
                 m.iter()
                     .map(|v| GVma {
-                        start: v.start,
-                        end: v.end,
-                        file_offset: v.file_offset,
-                        inode: v.inode,
-                        dev_major: v.dev_major,
-                        dev_minor: v.dev_minor,
-                        prot: v.prot.bits(),
-                        flags: v.flags.bits(),
+                        vma: Vma { name: None, ..v },
                         name: v.name.map(<[u8]>::to_vec),
                     })
                     .collect()
@@ -592,16 +580,18 @@ pub fn check_strings(buf: &[u8], info: &Info<'_>) -> Result<usize, String> {
             && buf[p.end as usize - range.start as usize] == 0
             && !s.contains(&0)
     };
+    // 1 for a string inside the buffer, 0 for none.
+    let string = |s: Option<&[u8]>, what: &str| -> Result<usize, String> {
+        match s {
+            Some(s) if !inside(s) => Err(format!("{what} outside the buffer")),
+            s => Ok(usize::from(s.is_some())),
+        }
+    };
     let mut n = 0;
     let mut recs = 0;
     for r in info.records() {
         recs += 1;
-        if let Some(c) = r.comm {
-            if !inside(c) {
-                return Err("comm outside the buffer".into());
-            }
-            n += 1;
-        }
+        n += string(r.comm, "comm")?;
         if let Some(c) = r.cmdline {
             // NULs inside are the separators; the NUL after must be in the buffer.
             let c = c.as_bytes();
@@ -621,12 +611,7 @@ pub fn check_strings(buf: &[u8], info: &Info<'_>) -> Result<usize, String> {
             let mut count = 0;
             for v in m.iter() {
                 count += 1;
-                if let Some(name) = v.name {
-                    if !inside(name) {
-                        return Err("VMA name outside the buffer".into());
-                    }
-                    n += 1;
-                }
+                n += string(v.name, "VMA name")?;
             }
             if count != m.len() {
                 return Err(format!("VMA iterator gave {count} of {}", m.len()));

@@ -362,3 +362,17 @@ fn main() -> ExitCode {
         }
     }
 }
+
+/// A record of process `pid` (a child of init) named `comm`, with `IDS` and `COMM`: what the
+/// views' tests start their records from.
+#[cfg(test)]
+fn test_record(pid: i32, comm: &'static [u8]) -> Record<'static> {
+    let mut r = Record::default();
+    r.ids = Some(process_getinfo::Ids {
+        tid: pid,
+        tgid: pid,
+        ppid: 1,
+    });
+    r.comm = Some(comm);
+    r
+}

@@ -204,7 +204,7 @@ pub fn run(cli: &Cli, a: &MemArgs) -> Result<bool, String> {
 mod tests {
     use super::*;
     use process_getinfo::encode::Builder;
-    use process_getinfo::{Ids, Info, Rollup, Status, VmCounters};
+    use process_getinfo::{Info, Rollup, Status, VmCounters};
 
     #[test]
     fn sorted_by_pss_with_totals_and_uss() {
@@ -213,13 +213,7 @@ mod tests {
             Mask::all(),
         );
         for (pid, pss, pc, pd) in [(10, 5, 1, 2), (11, 50, 3, 4), (12, 20, 0, 0)] {
-            let mut r = Record::default();
-            r.ids = Some(Ids {
-                tid: pid,
-                tgid: pid,
-                ppid: 1,
-            });
-            r.comm = Some(b"x");
+            let mut r = crate::test_record(pid, b"x");
             r.vm = Some(VmCounters::default());
             r.rollup = Some(Rollup {
                 pss_kb: pss,
@@ -232,14 +226,8 @@ mod tests {
         }
         // A kernel thread (no rollup, nothing denied) and a process whose rollup is denied.
         for (pid, status) in [(2, Status::empty()), (13, Status::NOACCESS)] {
-            let mut r = Record::default();
+            let mut r = crate::test_record(pid, b"k");
             r.status = status;
-            r.ids = Some(Ids {
-                tid: pid,
-                tgid: pid,
-                ppid: 1,
-            });
-            r.comm = Some(b"k");
             // The denied one has memory (its VM counters are there); the kernel thread not.
             if pid == 13 {
                 r.vm = Some(VmCounters::default());

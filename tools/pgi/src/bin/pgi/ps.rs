@@ -215,25 +215,22 @@ fn rollup_kb(r: &Record<'_>, f: fn(&process_getinfo::Rollup) -> u64) -> Value {
     big(r.rollup.as_ref().map_or(0, f))
 }
 
-/// A user name, or the number where the database has none (as procps).
-fn user(uid: Option<u32>, ctx: &Ctx) -> Value {
-    match uid {
+/// The name `lookup` finds for an id, or the number where the database has none (as procps).
+fn name_or_id(id: Option<u32>, lookup: impl FnOnce(u32) -> Option<Vec<u8>>) -> Value {
+    match id {
         None => Value::Missing,
-        Some(u) => match ctx.names.borrow_mut().user(u) {
-            Some(n) => Value::Text(n),
-            None => Value::Int(i64::from(u)),
-        },
+        Some(i) => lookup(i).map_or(Value::Int(i64::from(i)), Value::Text),
     }
 }
 
+/// A user name, or the uid.
+fn user(uid: Option<u32>, ctx: &Ctx) -> Value {
+    name_or_id(uid, |u| ctx.names.borrow_mut().user(u))
+}
+
+/// A group name, or the gid.
 fn group(gid: Option<u32>, ctx: &Ctx) -> Value {
-    match gid {
-        None => Value::Missing,
-        Some(g) => match ctx.names.borrow_mut().group(g) {
-            Some(n) => Value::Text(n),
-            None => Value::Int(i64::from(g)),
-        },
-    }
+    name_or_id(gid, |g| ctx.names.borrow_mut().group(g))
 }
 
 /// Tenths of a percent of CPU time over the process's life (procps's pcpu): CPU time per

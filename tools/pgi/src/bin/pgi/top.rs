@@ -465,20 +465,11 @@ fn draw(fr: &mut ratatui::Frame<'_>, f: &Frame, by: SortBy) {
     ])
     .areas(fr.area());
     fr.render_widget(Paragraph::new(help.join("\n")), top);
-    let widths = [
-        Constraint::Length(7),
-        Constraint::Length(8),
-        Constraint::Length(3),
-        Constraint::Length(3),
-        Constraint::Length(9),
-        Constraint::Length(8),
-        Constraint::Length(8),
-        Constraint::Length(1),
-        Constraint::Length(5),
-        Constraint::Length(5),
-        Constraint::Length(9),
-        Constraint::Fill(1),
-    ];
+    // The widths of the HEADERS columns; COMMAND takes the rest of the line.
+    let widths = [7, 8, 3, 3, 9, 8, 8, 1, 5, 5, 9]
+        .map(Constraint::Length)
+        .into_iter()
+        .chain([Constraint::Fill(1)]);
     // Numbers right-aligned, as in the text frames; USER, S and COMMAND left.
     let align = |i: usize, s: String| -> Cell<'static> {
         let line = Line::from(s);
@@ -507,18 +498,12 @@ fn draw(fr: &mut ratatui::Frame<'_>, f: &Frame, by: SortBy) {
 mod tests {
     use super::*;
     use process_getinfo::encode::Builder;
-    use process_getinfo::{CpuTimes, Ids, Info};
+    use process_getinfo::{CpuTimes, Info};
 
     fn snapshot(used_ms: &[(i32, u64)]) -> Vec<u8> {
         let mut b = Builder::new(Mask::IDS | Mask::CPU_TIMES | Mask::COMM, Mask::all());
         for &(pid, ms) in used_ms {
-            let mut r = Record::default();
-            r.ids = Some(Ids {
-                tid: pid,
-                tgid: pid,
-                ppid: 1,
-            });
-            r.comm = Some(b"p");
+            let mut r = crate::test_record(pid, b"p");
             r.cpu = Some(CpuTimes {
                 utime: Duration::from_millis(ms),
                 start_time: Duration::from_secs(u64::try_from(pid).unwrap()),
