@@ -17,7 +17,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 die() { echo "setup: error: $*" >&2; exit 1; }
 log() { echo "setup: $*" >&2; }
 
-PKGS=(flex bison bc make gcc libelf-dev libssl-dev cpio kmod busybox-static
+PKGS=(flex bison bc make gcc gcc-multilib libelf-dev libssl-dev cpio kmod busybox-static
       qemu-system-x86 xz-utils clang-19 lld-19 llvm-19 libclang-19-dev
       libclang1-19 groff-base man-db file python3 ca-certificates shellcheck)
 

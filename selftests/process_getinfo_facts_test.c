@@ -1435,7 +1435,7 @@ static int kid_noaccess(int cmd, int ack, void *arg)
 	KID_CHECK(ack, rec->status == 0, "status %#x", rec->status);
 	KID_CHECK(ack, rec->mask == want, "mask %#llx",
 		  (unsigned long long)rec->mask);
-	KID_CHECK(ack, rec->nr_vmas == lines, "nr_vmas %u, maps has %ld",
+	KID_CHECK(ack, (long)rec->nr_vmas == lines, "nr_vmas %u, maps has %ld",
 		  rec->nr_vmas, lines);
 	return kid_ok(ack);
 }

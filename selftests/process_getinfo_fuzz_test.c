@@ -852,8 +852,9 @@ static size_t pick_cap(void)
 {
 	static const size_t edges[] = {
 		0, 1, HDR - 1, HDR, HDR + 1, HDR + PROCREC_SIZE_VER0,
-		ARENA, ARENA + 1, SIZE_MAX, SIZE_MAX / 2, 1UL << 32,
-		(1UL << 31) + 8,
+		ARENA, ARENA + 1, SIZE_MAX, SIZE_MAX / 2,
+		(size_t)(1ULL << 32),	/* 0 for a 32-bit caller: also an edge */
+		((size_t)1 << 31) + 8,
 	};
 
 	switch (rnd(4)) {

@@ -20,7 +20,7 @@ impl Getinfo for Call {
     /// The system call's body; `E2BIG` after `*inout_sz` has been set to the size needed.
     fn getinfo(call: Syscall) -> Result {
         let args = request::check(call.nr_proc, call.proc_is_null, call.flags, call.mask)?;
-        let cap = request::read_size(call.inout_sz)?;
+        let cap = request::read_size(call.inout_sz, call.compat)?;
         let input = request::read_input(&args, call.proc_)?;
 
         let facts = Facts::new(CallerNs::current()?, &args)?;
@@ -57,7 +57,7 @@ impl Getinfo for Call {
         if args.mask & uapi::INFO_MEMINFO != 0 {
             sys::meminfo(&mut header);
         }
-        e.out.finish(header, call.inout_sz)
+        e.out.finish(header, call.inout_sz, call.compat)
     }
 }
 

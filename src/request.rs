@@ -30,8 +30,14 @@ pub(crate) fn check(nr_proc: i32, proc_is_null: bool, flags: i32, mask: u64) -> 
     rules::check_args(nr_proc, proc_is_null, flags, mask).map_err(|_| EINVAL)
 }
 
-/// Reads `*inout_sz`.
-pub(crate) fn read_size(inout_sz: UserPtr) -> Result<usize> {
+/// Reads `*inout_sz`: a `size_t` of the caller's, 32 bits wide for a compat caller.
+pub(crate) fn read_size(inout_sz: UserPtr, compat: bool) -> Result<usize> {
+    if compat {
+        let sz = UserSlice::new(inout_sz, core::mem::size_of::<u32>())
+            .reader()
+            .read::<u32>()?;
+        return Ok(kernel::num::casts::u32_as_usize(sz));
+    }
     UserSlice::new(inout_sz, core::mem::size_of::<usize>())
         .reader()
         .read::<usize>()

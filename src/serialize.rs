@@ -279,8 +279,14 @@ impl Output {
         Ok(self.pending.extend_from_slice(&buf.tail, call_gfp())?)
     }
 
-    /// Writes the header and `*inout_sz`; `E2BIG` if the result did not fit.
-    pub(crate) fn finish(mut self, mut header: ProcessInfo, inout_sz: UserPtr) -> Result {
+    /// Writes the header and `*inout_sz` (32 bits wide for a `compat` caller); `E2BIG` if the
+    /// result did not fit.
+    pub(crate) fn finish(
+        mut self,
+        mut header: ProcessInfo,
+        inout_sz: UserPtr,
+        compat: bool,
+    ) -> Result {
         self.flush()?;
         let s = self.layout.finish()?;
         if s.header_fits {
@@ -295,9 +301,16 @@ impl Output {
             header.supported_mask = uapi::SUPPORTED_MASK;
             self.write_at(0, header.as_bytes())?;
         }
-        UserSlice::new(inout_sz, core::mem::size_of::<usize>())
-            .writer()
-            .write(&s.needed)?;
+        if compat {
+            // Every offset fits in 32 bits (`Layout` checks), so the size needed does too.
+            UserSlice::new(inout_sz, core::mem::size_of::<u32>())
+                .writer()
+                .write(&rules::offset32(s.needed)?)?;
+        } else {
+            UserSlice::new(inout_sz, core::mem::size_of::<usize>())
+                .writer()
+                .write(&s.needed)?;
+        }
         if s.truncated {
             Err(E2BIG)
         } else {

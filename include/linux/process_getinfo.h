@@ -19,14 +19,15 @@ struct vm_area_struct;
 /**
  * struct process_getinfo_ops - an implementation of process_getinfo(2)
  * @owner: the module providing @getinfo; pinned for the length of each call
- * @getinfo: the system call's body, with the system call's arguments;
- *	returns 0 or a negative errno
+ * @getinfo: the system call's body, with the system call's arguments and
+ *	@compat: whether the caller is a 32-bit process on a 64-bit kernel,
+ *	whose *@inout_sz is a 32-bit size_t; returns 0 or a negative errno
  */
 struct process_getinfo_ops {
 	struct module *owner;
 	long (*getinfo)(int nr_proc, const int __user *proc, int flags,
-			u64 mask, void __user *out_buf,
-			size_t __user *inout_sz);
+			u64 mask, void __user *out_buf, void __user *inout_sz,
+			bool compat);
 };
 
 int process_getinfo_register(const struct process_getinfo_ops *ops);
@@ -105,31 +106,6 @@ struct process_getinfo_session {
 	u32 tty_nr;
 };
 
-/**
- * struct process_getinfo_rollup - the counters of /proc/PID/smaps_rollup
- *
- * Rss, Pss, Pss_Dirty, Pss_Anon, Pss_File, Pss_Shmem, Shared_Clean,
- * Shared_Dirty, Private_Clean, Private_Dirty, Referenced, Anonymous, Swap,
- * SwapPss and Locked, in kB, in the order of struct procrec_rollup.
- */
-struct process_getinfo_rollup {
-	u64 rss_kb;
-	u64 pss_kb;
-	u64 pss_dirty_kb;
-	u64 pss_anon_kb;
-	u64 pss_file_kb;
-	u64 pss_shmem_kb;
-	u64 shared_clean_kb;
-	u64 shared_dirty_kb;
-	u64 private_clean_kb;
-	u64 private_dirty_kb;
-	u64 referenced_kb;
-	u64 anonymous_kb;
-	u64 swap_kb;
-	u64 swap_pss_kb;
-	u64 locked_kb;
-};
-
 /* Length of the buffer process_getinfo_task_comm() fills. */
 #define PROCESS_GETINFO_COMM_LEN	64
 
@@ -154,6 +130,6 @@ const struct path *process_getinfo_vma_path(struct vm_area_struct *vma);
 ssize_t process_getinfo_mm_cmdline(struct mm_struct *mm, char *buf,
 				   size_t count, loff_t pos);
 int process_getinfo_mm_rollup(struct task_struct *task, struct mm_struct *mm,
-			      struct process_getinfo_rollup *r);
+			      struct procrec_rollup *r);
 
 #endif /* _LINUX_PROCESS_GETINFO_H */

@@ -23,6 +23,8 @@ pub(crate) struct Syscall {
     pub(crate) mask: u64,
     pub(crate) out_buf: UserPtr,
     pub(crate) inout_sz: UserPtr,
+    /// A 32-bit caller on a 64-bit kernel: `*inout_sz` is a 32-bit `size_t`.
+    pub(crate) compat: bool,
 }
 
 /// The body of process_getinfo(2).
@@ -83,7 +85,8 @@ impl<T: Getinfo> Registration<T> {
         flags: c_int,
         mask: u64,
         out_buf: *mut c_void,
-        inout_sz: *mut usize,
+        inout_sz: *mut c_void,
+        compat: bool,
     ) -> c_long {
         let result = T::getinfo(Syscall {
             nr_proc,
@@ -92,7 +95,8 @@ impl<T: Getinfo> Registration<T> {
             flags,
             mask,
             out_buf: UserPtr::from_ptr(out_buf),
-            inout_sz: UserPtr::from_ptr(inout_sz.cast()),
+            inout_sz: UserPtr::from_ptr(inout_sz),
+            compat,
         });
         match result {
             Ok(()) => 0,

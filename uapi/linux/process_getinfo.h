@@ -100,8 +100,13 @@
 #include <linux/types.h>
 
 /*
- * The system call number: 473 in both the x86_64 table and the generic
- * scripts/syscall.tbl.  <asm/unistd.h> of a patched kernel defines it too.
+ * The system call number: 473 in the x86_64, i386, arm and generic
+ * (scripts/syscall.tbl: arm64, riscv, ...) tables.  <asm/unistd.h> of a
+ * patched kernel defines it too.  32-bit programs on a 64-bit kernel (i386
+ * on x86_64, arm32 on arm64) call the same number through a compat entry:
+ * their mask is 32 bits wide, which reaches every fact (every fact has a
+ * bit below 32), and their *inout_sz is a 32-bit size_t; the output buffer
+ * is the same bytes.  x32 has no entry.
  */
 #ifndef __NR_process_getinfo
 #define __NR_process_getinfo		473
