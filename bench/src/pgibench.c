@@ -567,6 +567,26 @@ static int cmp_facts_pid(const void *a, const void *b)
 	return (x->pid > y->pid) - (x->pid < y->pid);
 }
 
+/* The first fact two records of one process disagree on, NULL if none. */
+static const char *facts_diff(const struct pfacts *x, const struct pfacts *y)
+{
+	if (x->tgid != y->tgid || x->ppid != y->ppid)
+		return "ids";
+	if (x->state != y->state)
+		return "state";
+	if (memcmp(x->uid, y->uid, sizeof(x->uid)) || memcmp(x->gid, y->gid, sizeof(x->gid)))
+		return "creds";
+	if (x->oom != y->oom)
+		return "oom_score_adj";
+	if (x->prio != y->prio || x->nice != y->nice || x->policy != y->policy)
+		return "prio";
+	if (strcmp(x->comm, y->comm))
+		return "comm";
+	if (x->vm_kb[3] != y->vm_kb[3])
+		return "vm_size";
+	return NULL;
+}
+
 /*
  * The same facts?  Compares procfs_status_oom_stat with pgi_all, process by
  * process (processes seen by only one are not counted: none should be).
@@ -595,27 +615,13 @@ static void cross_check_facts(struct ctx *c, struct method *procfs, struct metho
 			j++;
 		} else {
 			const struct pfacts *x = &a[i++], *y = &b[j++];
-			const char *what = NULL;
+			const char *what;
 
 			if (x->pid == me) {
 				self++;	/* our own VmSize moves between the two snapshots */
 				continue;
 			}
-			if (x->tgid != y->tgid || x->ppid != y->ppid)
-				what = "ids";
-			else if (x->state != y->state)
-				what = "state";
-			else if (memcmp(x->uid, y->uid, sizeof(x->uid)) ||
-				 memcmp(x->gid, y->gid, sizeof(x->gid)))
-				what = "creds";
-			else if (x->oom != y->oom)
-				what = "oom_score_adj";
-			else if (x->prio != y->prio || x->nice != y->nice || x->policy != y->policy)
-				what = "prio";
-			else if (strcmp(x->comm, y->comm))
-				what = "comm";
-			else if (x->vm_kb[3] != y->vm_kb[3])
-				what = "vm_size";
+			what = facts_diff(x, y);
 			if (!what) {
 				same++;
 				continue;
