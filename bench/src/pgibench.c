@@ -19,6 +19,7 @@
  * for bench/report.py.  Progress goes to stderr.
  */
 #include "methods.h"
+#include "sweeps.h"
 
 #include <linux/perf_event.h>
 #include <sched.h>
