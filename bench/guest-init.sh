@@ -12,6 +12,9 @@ mount -t proc proc /proc
 mount -t sysfs sys /sys
 mount -t devtmpfs dev /dev 2>/dev/null
 mkdir -p /tmp /dev/shm && mount -t tmpfs tmp /tmp && mount -t tmpfs shm /dev/shm
+# The shared population's file, on a ramfs: file pages, not shmem (/ and
+# /tmp are tmpfs).
+mkdir -p /ramfs && mount -t ramfs ramfs /ramfs
 # shellcheck source=/dev/null # written by bench/run.sh
 . /etc/bench.conf
 
@@ -34,8 +37,14 @@ hz=$(pgibench calibrate)
 echo "PGI-BENCH-TSC-HZ $hz"
 echo "PGI-BENCH-START $(cat /proc/uptime)"
 
+# Each procinfo step also runs the scanners' sweeps (issue 11) on its
+# population, after its own methods, and prints them as scan-N.
 for n in $PROCINFO_NS; do
 	step "procinfo-$n" pgibench procinfo "$hz" "$n" "$RUNS"
+done
+# The sweeps over processes that share file, shmem and COW pages (PSS).
+for pt in $SHARED_POPS; do # PROCSxTHREADS
+	step "scan-shared-$pt" pgibench scan "$hz" "${pt%x*}" "${pt#*x}" "$RUNS"
 done
 maps() { # runs PROCSxVMAS[-anon]
 	pv=${2%-anon} kind=mixed
@@ -61,7 +70,7 @@ for pace in $INTERFERE_PACES; do
 	step "$name-bigmap-$INTERFERE_BIG_VMAS" pgibench interfere "$hz" 0 "$INTERFERE_SECS" \
 		"$pace" "$INTERFERE_BIG_VMAS"
 done
-for prof in $PROFILES; do # kind:size
+for prof in $PROFILES; do # kind:size (procinfo:N, scan:N, maps:VMAS)
 	step "profile-${prof%:*}-${prof#*:}" pgibench profile "$hz" "${prof%:*}" "${prof#*:}" "$PROFILE_SECS"
 done
 # The largest population last: if it does not fit, nothing else is lost.

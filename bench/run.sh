@@ -27,11 +27,13 @@ make -s -C "$here" OUT="$out/bin" KDIR="$kdir"
 
 # What the guest runs.  RUNS rounds per point after one warm-up round; the
 # 50k population goes last (PROCINFO_LATE_NS) so that if it does not fit
-# nothing else is lost.
+# nothing else is lost.  Every procinfo population also gets the scanners'
+# sweeps; SHARED_POPS (PROCSxTHREADS) are the processes sharing pages.
 if [ "${PGI_BENCH_QUICK:-0}" = 1 ]; then
 	cat > "$out/bench.conf" <<-EOF
 	PROCINFO_NS="250 1000"
 	RUNS=3
+	SHARED_POPS="100x8"
 	MAPS_POPS="10x100"
 	MAPS_BIG="1x10000 1x10000-anon"
 	BIG_RUNS=3
@@ -39,7 +41,7 @@ if [ "${PGI_BENCH_QUICK:-0}" = 1 ]; then
 	INTERFERE_SECS=1
 	INTERFERE_PACES="0 4"
 	INTERFERE_BIG_VMAS=10000
-	PROFILES="procinfo:1000 maps:10000"
+	PROFILES="procinfo:1000 maps:10000 scan:1000"
 	PROFILE_SECS=3
 	PROCINFO_LATE_NS=""
 	LATE_RUNS=3
@@ -48,6 +50,7 @@ else
 	cat > "$out/bench.conf" <<-EOF
 	PROCINFO_NS="250 1000 10000"
 	RUNS=11
+	SHARED_POPS="100x8"
 	MAPS_POPS="100x10 100x100 100x1000"
 	MAPS_BIG="1x100000 1x100000-anon"
 	BIG_RUNS=7
@@ -55,7 +58,7 @@ else
 	INTERFERE_SECS=2
 	INTERFERE_PACES="0 4"
 	INTERFERE_BIG_VMAS=100000
-	PROFILES="procinfo:10000 maps:100000"
+	PROFILES="procinfo:10000 maps:100000 scan:10000"
 	PROFILE_SECS=12
 	PROCINFO_LATE_NS="50000"
 	LATE_RUNS=7

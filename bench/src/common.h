@@ -109,6 +109,12 @@ static double quantile(double *v, size_t n, double q)
 #define VMA_NR_FILES	4
 #define VMA_FILE_PAGES	16
 #define VMA_FILE_DIR	"/tmp/pgi-bench"
+/*
+ * The shared population's file: on the ramfs bench/guest-init.sh mounts
+ * here (the guest's / and /tmp are tmpfs, whose pages count as shmem), or
+ * in VMA_FILE_DIR where there is none.
+ */
+#define SHARED_FILE_DIR	"/ramfs"
 
 static void vma_files(int fds[VMA_NR_FILES])
 {

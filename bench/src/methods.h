@@ -18,6 +18,8 @@
  *   maps_text               read and parse /proc/PID/maps
  *   procmap_query           PROCMAP_QUERY ioctl per VMA on /proc/PID/maps
  *   pgi_maps                process_getinfo(2) with MEMORY_MAP
+ * The scanners' sweeps of issue 11 (PSS, ps aux, a trace collector) are in
+ * sweeps.h.
  *
  * Reading procfs the way the fastest careful tools do: openat() relative
  * to one /proc directory fd, one read() into a 4 KiB buffer for the
@@ -89,6 +91,22 @@ struct ctx {
 	const char *names;		/* base of vmarec.name offsets */
 	unsigned long e2big;		/* E2BIG retries, all snapshots */
 	uint64_t call_ticks;		/* inside process_getinfo(2), last snapshot */
+
+	/* The sweeps of issue 11 (sweeps.h): their records, kept like the others. */
+	struct rollrec *rolls;
+	size_t rolls_cap;
+	struct psrec *ps;
+	size_t ps_cap;
+	struct colrec *cols;
+	size_t cols_cap;
+	struct thrrec *thrs;
+	size_t thrs_cap;
+	const char *cmds;		/* base of the cmd offsets */
+	char *pgibuf2;			/* pgi_collector_2calls' second call */
+	size_t pgicap2, bytes2;
+	unsigned long long mem_total_kb;	/* ps aux's %MEM */
+	long nthreads;			/* thread records, last snapshot */
+	size_t dup_cmd_bytes;		/* command lines repeated in threads' records */
 };
 
 static void ctx_init(struct ctx *c)
@@ -566,31 +584,41 @@ static long m_pidfd_get_info_held(struct ctx *c)
 }
 
 /*
- * One snapshot: process_getinfo(2) into the kept buffer, growing it on
- * E2BIG to the size the kernel asked for plus headroom.
+ * One process_getinfo(2) call into the kept buffer *@buf, growing it on
+ * E2BIG to the size the kernel asked for plus headroom.  Adds the time
+ * spent inside the call to call_ticks; returns the bytes used.
  */
-static void pgi_call(struct ctx *c, int nr, const int *pids, int flags, unsigned long mask)
+static size_t pgi_call_into(struct ctx *c, char **buf, size_t *cap, int nr, const int *pids,
+			    int flags, unsigned long mask)
 {
 	int tries;
 
-	c->call_ticks = 0;
+	if (!*cap) {
+		*cap = 64 * 1024;
+		*buf = xmalloc(*cap);
+	}
 	for (tries = 0;; tries++) {
-		size_t sz = c->pgicap;
+		size_t sz = *cap;
 		uint64_t t0 = tsc_now();
-		long r = SC(syscall(__NR_process_getinfo, nr, pids, flags, mask, c->pgibuf, &sz));
+		long r = SC(syscall(__NR_process_getinfo, nr, pids, flags, mask, *buf, &sz));
 
 		c->call_ticks += tsc_now() - t0;
-		if (!r) {
-			c->bytes = sz;
-			return;
-		}
+		if (!r)
+			return sz;
 		if (errno != E2BIG || tries == 8)
 			die("process_getinfo(nr %d, flags %#x, mask %#lx)", nr, flags, mask);
 		c->e2big++;
-		c->pgicap = sz + sz / 8 + 4096;
-		free(c->pgibuf);
-		c->pgibuf = xmalloc(c->pgicap);
+		*cap = sz + sz / 8 + 4096;
+		free(*buf);
+		*buf = xmalloc(*cap);
 	}
+}
+
+/* One snapshot: process_getinfo(2) into c->pgibuf. */
+static void pgi_call(struct ctx *c, int nr, const int *pids, int flags, unsigned long mask)
+{
+	c->call_ticks = 0;
+	c->bytes = pgi_call_into(c, &c->pgibuf, &c->pgicap, nr, pids, flags, mask);
 }
 
 static void pgi_target(struct ctx *c, unsigned long mask)

@@ -3,11 +3,12 @@
  * pgibench: the guest side of `make bench`.
  *
  *   pgibench calibrate
- *   pgibench procinfo  TSC_HZ N RUNS
+ *   pgibench procinfo  TSC_HZ N RUNS [noscan]  (noscan: without the sweeps)
+ *   pgibench scan      TSC_HZ PROCS THREADS RUNS  (the sweeps, shared pages)
  *   pgibench maps      TSC_HZ PROCS VMAS RUNS [anon]
  *   pgibench interfere TSC_HZ N SECONDS [PACE_HZ [PROBE_VMAS]]
- *   pgibench profile   TSC_HZ procinfo N SECONDS | maps VMAS SECONDS
- *   pgibench population N VMAS KIND     (internal: the sleeping processes)
+ *   pgibench profile   TSC_HZ procinfo|scan N SECONDS | maps VMAS SECONDS
+ *   pgibench population N VMAS KIND [THREADS] (internal: the sleeping processes)
  *   pgibench probe-fork TSC_HZ SECONDS  (internal: fork+exit latency)
  *   pgibench probe-mmap TSC_HZ SECONDS VMAS (internal: mmap+munmap latency)
  *
@@ -18,6 +19,7 @@
  * for bench/report.py.  Progress goes to stderr.
  */
 #include "methods.h"
+#include "sweeps.h"
 
 #include <linux/perf_event.h>
 #include <sched.h>
@@ -230,26 +232,28 @@ static int pop_asleep(struct ctx *c, const struct pop *p)
 }
 
 /*
- * pop_start - @n sleeping processes, each with @vmas extra VMAs: children of
- * a fresh `pgibench population`, each blocked in read() on a pipe.
+ * pop_start_kind - @n sleeping processes of @kind (anon, mixed, shared),
+ * each with @vmas extra VMAs and @threads threads: children of a fresh
+ * `pgibench population`, each blocked in read() on a pipe.
  */
-static void pop_start(struct ctx *c, struct pop *p, int n, long vmas, int with_files)
+static void pop_start_kind(struct ctx *c, struct pop *p, int n, long vmas, const char *kind,
+			   int threads)
 {
 	uint64_t t0 = tsc_now();
 	int fds[2], i, asleep = 0;
-	char nbuf[16], vbuf[24];
+	char nbuf[16], vbuf[24], tbuf[16];
 
 	if (pipe2(fds, O_CLOEXEC))
 		die("pipe");
 	snprintf(nbuf, sizeof(nbuf), "%d", n);
 	snprintf(vbuf, sizeof(vbuf), "%ld", vmas);
+	snprintf(tbuf, sizeof(tbuf), "%d", threads);
 	p->spawner = fork();
 	if (p->spawner < 0)
 		die("fork");
 	if (!p->spawner) {
 		dup2(fds[1], 1);
-		execl(self_exe, "pgibench", "population", nbuf, vbuf,
-		      with_files ? "mixed" : "anon", (char *)NULL);
+		execl(self_exe, "pgibench", "population", nbuf, vbuf, kind, tbuf, (char *)NULL);
 		die("exec %s", self_exe);
 	}
 	close(fds[1]);
@@ -265,8 +269,20 @@ static void pop_start(struct ctx *c, struct pop *p, int n, long vmas, int with_f
 			break;
 		sleep_ms(20);
 	}
-	fprintf(stderr, "pgibench: population of %d (%ld VMAs each): %d asleep after %.1f s\n",
-		n, vmas, asleep, tsc_ns(tsc_now() - t0) / 1e9);
+	if (!strcmp(kind, "shared"))
+		fprintf(stderr, "pgibench: population of %d sharing pages (%d threads each): "
+			"%d asleep after %.1f s\n", n, threads, asleep,
+			tsc_ns(tsc_now() - t0) / 1e9);
+	else
+		fprintf(stderr,
+			"pgibench: population of %d (%ld VMAs each): %d asleep after %.1f s\n",
+			n, vmas, asleep, tsc_ns(tsc_now() - t0) / 1e9);
+}
+
+/* pop_start - @n sleeping processes, each with @vmas extra VMAs. */
+static void pop_start(struct ctx *c, struct pop *p, int n, long vmas, int with_files)
+{
+	pop_start_kind(c, p, n, vmas, with_files ? "mixed" : "anon", 1);
 }
 
 static void pop_stop(struct pop *p)
@@ -281,8 +297,93 @@ static void pop_stop(struct pop *p)
 		tsc_ns(tsc_now() - t0) / 1e9);
 }
 
-static int cmd_population(int n, long vmas, int with_files)
+/*
+ * The shared population's pages: SHARED_PAGES each of a file (on the
+ * guest's ramfs, so that they are file pages and not shmem: its / and /tmp
+ * are tmpfs), a MAP_SHARED|MAP_ANONYMOUS (shmem) region and a private
+ * anonymous region, all written by the spawner before it forks: the
+ * private pages are then shared copy-on-write with every child, and each
+ * child maps the file and shmem pages by reading them (fork copies no page
+ * tables for shared mappings).
+ */
+#define SHARED_PAGES	256
+
+static char *shared_file, *shared_shm, *shared_anon;
+
+static void shared_regions(void)
 {
+	const char *dir = access(SHARED_FILE_DIR, W_OK) ? VMA_FILE_DIR : SHARED_FILE_DIR;
+	size_t sz = SHARED_PAGES * 4096L, i;
+	char path[128], page[4096];
+	int fd;
+
+	mkdir(dir, 0755);
+	snprintf(path, sizeof(path), "%s/shared-%d.dat", dir, getpid());
+	fd = open(path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0)
+		die("open %s", path);
+	memset(page, 0x5a, sizeof(page));
+	for (i = 0; i < SHARED_PAGES; i++)
+		if (write(fd, page, sizeof(page)) != (long)sizeof(page))
+			die("write %s", path);
+	shared_file = mmap(NULL, sz, PROT_READ, MAP_SHARED, fd, 0);
+	close(fd);
+	unlink(path);		/* the pages stay while they are mapped */
+	shared_shm = mmap(NULL, sz, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	shared_anon = mmap(NULL, sz, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (shared_file == MAP_FAILED || shared_shm == MAP_FAILED || shared_anon == MAP_FAILED)
+		die("mmap shared regions");
+	memset(shared_shm, 1, sz);
+	memset(shared_anon, 2, sz);
+}
+
+/* Maps the file and shmem pages into this child. */
+static void shared_touch(void)
+{
+	volatile char sum = 0;
+	size_t i;
+
+	for (i = 0; i < SHARED_PAGES; i++)
+		sum += shared_file[i * 4096] + shared_shm[i * 4096];
+	(void)sum;
+}
+
+static int threads_started;
+
+static void *sleeper_thread(void *arg)
+{
+	char name[16];
+
+	snprintf(name, sizeof(name), "pgib-worker-%d", (int)(intptr_t)arg);
+	prctl(PR_SET_NAME, name);
+	__atomic_add_fetch(&threads_started, 1, __ATOMIC_SEQ_CST);
+	for (;;)
+		pause();
+	return NULL;
+}
+
+/* @k more threads, each named and asleep in pause(), before this returns. */
+static void start_threads(int k)
+{
+	pthread_attr_t attr;
+	int i;
+
+	pthread_attr_init(&attr);
+	pthread_attr_setstacksize(&attr, 64 * 1024);
+	for (i = 0; i < k; i++) {
+		pthread_t t;
+
+		if (pthread_create(&t, &attr, sleeper_thread, (void *)(intptr_t)(i + 1)))
+			die("pthread_create");
+	}
+	while (__atomic_load_n(&threads_started, __ATOMIC_SEQ_CST) < k)
+		sched_yield();
+}
+
+/* @kind: 0 anonymous VMAs, 1 mixed, 2 shared pages (and @threads threads). */
+static int cmd_population(int n, long vmas, int kind, int threads)
+{
+	int with_files = kind == 1;
 	sigset_t set;
 	char *base;
 	int fds[2], i, sig;
@@ -291,6 +392,8 @@ static int cmd_population(int n, long vmas, int with_files)
 	sigemptyset(&set);
 	sigaddset(&set, SIGTERM);
 	sigprocmask(SIG_BLOCK, &set, NULL);
+	if (kind == 2)
+		shared_regions();
 	base = make_vmas(vmas, with_files);
 	pids = mmap(NULL, (size_t)n * sizeof(int) + 4096, PROT_READ | PROT_WRITE,
 		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -310,6 +413,10 @@ static int cmd_population(int n, long vmas, int with_files)
 
 			close(fds[1]);
 			close(1);
+			if (kind == 2)
+				shared_touch();
+			if (threads > 1)
+				start_threads(threads - 1);
 			while (read(fds[0], &ch, 1) < 0 && errno == EINTR)
 				;
 			_exit(0);
@@ -348,6 +455,8 @@ struct method {
 	double *ns;
 	double *kns;		/* of which inside process_getinfo(2) */
 	long records, nvmas;
+	long nthreads;		/* thread records (the collectors) */
+	size_t dup_cmd_bytes;	/* command lines repeated in threads' records */
 	unsigned long syscalls;
 	size_t bytes;
 	double pgalloc, slab_kb;
@@ -360,6 +469,8 @@ static long run_one(struct ctx *c, struct method *m, uint64_t *ticks)
 
 	c->all = !m->pop_only;
 	c->nvmas = 0;
+	c->nthreads = 0;
+	c->dup_cmd_bytes = 0;
 	c->call_ticks = 0;
 	nr_syscalls = 0;
 	t0 = tsc_now();
@@ -369,6 +480,8 @@ static long run_one(struct ctx *c, struct method *m, uint64_t *ticks)
 		*ticks = t1 - t0;
 	m->records = rec;
 	m->nvmas = c->nvmas;
+	m->nthreads = c->nthreads;
+	m->dup_cmd_bytes = c->dup_cmd_bytes;
 	m->syscalls = nr_syscalls;
 	m->bytes = c->bytes;
 	return rec;
@@ -531,6 +644,10 @@ static void methods_json(struct method *ms, int nm, int runs)
 		}
 		jint("records", m->records);
 		jint("vmas", m->nvmas);
+		if (m->nthreads) {
+			jint("threads", m->nthreads);
+			jint("dup_cmdline_bytes", (long long)m->dup_cmd_bytes);
+		}
 		jint("syscalls", (long long)m->syscalls);
 		jint("bytes", (long long)m->bytes);
 		jnum("pgalloc_per_snapshot", m->pgalloc);
@@ -567,6 +684,26 @@ static int cmp_facts_pid(const void *a, const void *b)
 	return (x->pid > y->pid) - (x->pid < y->pid);
 }
 
+/* The first fact two records of one process disagree on, NULL if none. */
+static const char *facts_diff(const struct pfacts *x, const struct pfacts *y)
+{
+	if (x->tgid != y->tgid || x->ppid != y->ppid)
+		return "ids";
+	if (x->state != y->state)
+		return "state";
+	if (memcmp(x->uid, y->uid, sizeof(x->uid)) || memcmp(x->gid, y->gid, sizeof(x->gid)))
+		return "creds";
+	if (x->oom != y->oom)
+		return "oom_score_adj";
+	if (x->prio != y->prio || x->nice != y->nice || x->policy != y->policy)
+		return "prio";
+	if (strcmp(x->comm, y->comm))
+		return "comm";
+	if (x->vm_kb[3] != y->vm_kb[3])
+		return "vm_size";
+	return NULL;
+}
+
 /*
  * The same facts?  Compares procfs_status_oom_stat with pgi_all, process by
  * process (processes seen by only one are not counted: none should be).
@@ -595,27 +732,13 @@ static void cross_check_facts(struct ctx *c, struct method *procfs, struct metho
 			j++;
 		} else {
 			const struct pfacts *x = &a[i++], *y = &b[j++];
-			const char *what = NULL;
+			const char *what;
 
 			if (x->pid == me) {
 				self++;	/* our own VmSize moves between the two snapshots */
 				continue;
 			}
-			if (x->tgid != y->tgid || x->ppid != y->ppid)
-				what = "ids";
-			else if (x->state != y->state)
-				what = "state";
-			else if (memcmp(x->uid, y->uid, sizeof(x->uid)) ||
-				 memcmp(x->gid, y->gid, sizeof(x->gid)))
-				what = "creds";
-			else if (x->oom != y->oom)
-				what = "oom_score_adj";
-			else if (x->prio != y->prio || x->nice != y->nice || x->policy != y->policy)
-				what = "prio";
-			else if (strcmp(x->comm, y->comm))
-				what = "comm";
-			else if (x->vm_kb[3] != y->vm_kb[3])
-				what = "vm_size";
+			what = facts_diff(x, y);
 			if (!what) {
 				same++;
 				continue;
@@ -706,9 +829,394 @@ static void cross_check_maps(struct ctx *c, struct method *text, struct method *
 	jend();
 }
 
+/* ---- cross-checks of the scanners' sweeps (issue 11) ---- */
+
+/* Records compared, and the first few differences in words. */
+struct diffs {
+	long same, differ, unmatched;
+	char text[512];
+};
+
+static void __attribute__((format(printf, 2, 3))) diff_add(struct diffs *d, const char *fmt, ...)
+{
+	size_t l = strlen(d->text);
+	va_list ap;
+
+	if (d->differ++ >= 5)
+		return;
+	if (l)
+		l += (size_t)snprintf(d->text + l, sizeof(d->text) - l, "; ");
+	if (l >= sizeof(d->text))
+		return;
+	va_start(ap, fmt);
+	vsnprintf(d->text + l, sizeof(d->text) - l, fmt, ap);
+	va_end(ap);
+}
+
+/* Quotes, backslashes and control characters (from comms) become '?'. */
+static void json_safe(char *s)
+{
+	for (; *s; s++)
+		if (*s == '"' || *s == '\\' || (unsigned char)*s < 0x20)
+			*s = '?';
+}
+
+static void diffs_json(struct diffs *d, const char *what, long na, long nb)
+{
+	char k[64];
+
+	json_safe(d->text);
+	snprintf(k, sizeof(k), "procfs_%s", what);
+	jint(k, na);
+	snprintf(k, sizeof(k), "pgi_%s", what);
+	jint(k, nb);
+	jint("compared_without_self", d->same + d->differ);
+	jint("same", d->same);
+	jint("different", d->differ);
+	jint("unmatched", d->unmatched);
+	jstr("differences", d->text);
+}
+
+/* Is a process_getinfo buffer well-formed?  Recorded, not fatal. */
+static void buffer_check_json(const char *key, const char *buf, size_t len)
+{
+	char why[256];
+
+	if (pgi_check_buffer(buf, len, why, sizeof(why))) {
+		json_safe(why);
+		jstr(key, why);
+	} else {
+		jstr(key, "ok");
+	}
+}
+
+#define CMP_BY(name, type, field)						\
+static int name(const void *a, const void *b)					\
+{										\
+	const type *x = a, *y = b;						\
+										\
+	return (x->field > y->field) - (x->field < y->field);			\
+}
+CMP_BY(cmp_roll, struct rollrec, pid)
+CMP_BY(cmp_ps, struct psrec, pid)
+CMP_BY(cmp_col, struct colrec, f.pid)
+CMP_BY(cmp_thr, struct thrrec, tid)
+
+/*
+ * Walks two arrays sorted by id: -1 when only @a has the next id, 1 when only
+ * @b has it, 0 when both do; *i and *j point at the records; 2 at the end.
+ */
+static int merge_step(long *i, long na, int ida, long *j, long nb, int idb)
+{
+	if (*i >= na && *j >= nb)
+		return 2;
+	if (*j >= nb || (*i < na && ida < idb))
+		return -1;
+	if (*i >= na || ida > idb)
+		return 1;
+	return 0;
+}
+
+static const char *const rollup_names[ROLLUP_NR] = {
+	"Rss", "Pss", "Pss_Dirty", "Pss_Anon", "Pss_File", "Pss_Shmem", "Shared_Clean",
+	"Shared_Dirty", "Private_Clean", "Private_Dirty", "Referenced", "Anonymous", "Swap",
+	"SwapPss", "Locked",
+};
+
+/* The same smaps_rollup, all 15 counters, from procfs and process_getinfo? */
+static void cross_check_rollup(struct ctx *c, struct method *procfs, struct method *pgi)
+{
+	struct diffs d = { 0 };
+	long na, nb, i = 0, j = 0, with = 0;
+	struct rollrec *a, *b;
+	int me = getpid(), s;
+
+	run_one(c, procfs, NULL);
+	na = procfs->records;
+	a = xmalloc(sizeof(*a) * (size_t)na);
+	memcpy(a, c->rolls, sizeof(*a) * (size_t)na);
+	run_one(c, pgi, NULL);
+	nb = pgi->records;
+	b = c->rolls;
+	qsort(a, (size_t)na, sizeof(*a), cmp_roll);
+	qsort(b, (size_t)nb, sizeof(*b), cmp_roll);
+	while ((s = merge_step(&i, na, i < na ? a[i].pid : 0,
+			       &j, nb, j < nb ? b[j].pid : 0)) != 2) {
+		const struct rollrec *x, *y;
+		int k;
+
+		if (s) {
+			d.unmatched += (s < 0 ? a[i++].pid : b[j++].pid) != me;
+			continue;
+		}
+		x = &a[i++];
+		y = &b[j++];
+		if (x->pid == me)	/* our own memory changes between the snapshots */
+			continue;
+		if (x->has != y->has) {
+			diff_add(&d, "%d: rollup %s/%s", x->pid, x->has ? "yes" : "no",
+				 y->has ? "yes" : "no");
+			continue;
+		}
+		for (k = 0; k < ROLLUP_NR && x->kb[k] == y->kb[k]; k++)
+			;
+		if (k < ROLLUP_NR) {
+			diff_add(&d, "%d: %s %llu/%llu kB", x->pid, rollup_names[k], x->kb[k],
+				 y->kb[k]);
+			continue;
+		}
+		d.same++;
+		with += x->has;
+	}
+	free(a);
+	jobj(pgi->name);
+	diffs_json(&d, "records", na, nb);
+	jint("same_with_rollup", with);
+	buffer_check_json("buffer_check", c->pgibuf, c->bytes);
+	jend();
+}
+
+/* 0 same, 1 the later snapshot (pgi's) is ahead, -1 it is behind. */
+static int ahead(unsigned long long a, unsigned long long b)
+{
+	return (b > a) - (b < a);
+}
+
+/* The same ps aux facts from stat + status + cmdline and from one call? */
+static void cross_check_psaux(struct ctx *c, struct method *procfs, struct method *pgi)
+{
+	struct diffs d = { 0 };
+	long na, nb, i = 0, j = 0, moved = 0;
+	struct psrec *a, *b;
+	char *acmds;
+	int me = getpid(), s;
+
+	run_one(c, procfs, NULL);
+	na = procfs->records;
+	a = xmalloc(sizeof(*a) * (size_t)na);
+	memcpy(a, c->ps, sizeof(*a) * (size_t)na);
+	acmds = xmalloc(c->arena_len);
+	memcpy(acmds, c->arena, c->arena_len);
+	run_one(c, pgi, NULL);
+	nb = pgi->records;
+	b = c->ps;
+	qsort(a, (size_t)na, sizeof(*a), cmp_ps);
+	qsort(b, (size_t)nb, sizeof(*b), cmp_ps);
+	while ((s = merge_step(&i, na, i < na ? a[i].pid : 0,
+			       &j, nb, j < nb ? b[j].pid : 0)) != 2) {
+		const struct psrec *x, *y;
+		const char *what = NULL;
+		int go;
+
+		if (s) {
+			d.unmatched += (s < 0 ? a[i++].pid : b[j++].pid) != me;
+			continue;
+		}
+		x = &a[i++];
+		y = &b[j++];
+		if (x->pid == me)
+			continue;
+		/* CPU time and faults may move on between the snapshots, never back. */
+		go = ahead(x->utime, y->utime) | ahead(x->stime, y->stime) |
+		     ahead(x->min_flt, y->min_flt) | ahead(x->maj_flt, y->maj_flt);
+		if (x->tgid != y->tgid || x->ppid != y->ppid || x->pgid != y->pgid ||
+		    x->sid != y->sid || x->tpgid != y->tpgid)
+			what = "ids";
+		else if (x->tty_nr != y->tty_nr)
+			what = "tty_nr";
+		else if (x->state != y->state)
+			what = "state";
+		else if (memcmp(x->uid, y->uid, sizeof(x->uid)) ||
+			 memcmp(x->gid, y->gid, sizeof(x->gid)))
+			what = "creds";
+		else if (x->prio != y->prio || x->nice != y->nice)
+			what = "prio";
+		else if (x->nlwp != y->nlwp)
+			what = "nr_threads";
+		else if (x->start != y->start)
+			what = "start_time";
+		else if (x->vsz_kb != y->vsz_kb || x->rss_kb != y->rss_kb)
+			what = "vsz/rss";
+		else if (strcmp(x->comm, y->comm))
+			what = "comm";
+		else if (x->cmd_len != y->cmd_len ||
+			 memcmp(acmds + x->cmd, c->cmds + y->cmd, x->cmd_len))
+			what = "cmdline";
+		else if (ahead(x->utime, y->utime) < 0 || ahead(x->stime, y->stime) < 0 ||
+			 ahead(x->min_flt, y->min_flt) < 0 || ahead(x->maj_flt, y->maj_flt) < 0)
+			what = "times/faults went back";
+		if (what) {
+			diff_add(&d, "%d %s: %s", x->pid, x->comm, what);
+			continue;
+		}
+		d.same++;
+		moved += go > 0;
+	}
+	free(a);
+	free(acmds);
+	jobj(pgi->name);
+	diffs_json(&d, "records", na, nb);
+	jint("times_or_faults_moved_on", moved);
+	jstr("not_compared", "VmLck (ps STAT's L): no fact of the call gives it");
+	buffer_check_json("buffer_check", c->pgibuf, c->bytes);
+	jend();
+}
+
+/*
+ * The same collector snapshot from procfs and from each of @pgis: every
+ * process's status facts, oom_score_adj and command line, and every thread's
+ * comm.
+ */
+static void cross_check_collector(struct ctx *c, struct method *procfs, struct method **pgis,
+				  int npgi)
+{
+	long na, nta, k;
+	struct colrec *a;
+	struct thrrec *ta;
+	char *acmds;
+	int me = getpid();
+
+	run_one(c, procfs, NULL);
+	na = procfs->records;
+	nta = procfs->nthreads;
+	a = xmalloc(sizeof(*a) * (size_t)na);
+	memcpy(a, c->cols, sizeof(*a) * (size_t)na);
+	ta = xmalloc(sizeof(*ta) * (size_t)nta);
+	memcpy(ta, c->thrs, sizeof(*ta) * (size_t)nta);
+	acmds = xmalloc(c->arena_len);
+	memcpy(acmds, c->arena, c->arena_len);
+	qsort(a, (size_t)na, sizeof(*a), cmp_col);
+	qsort(ta, (size_t)nta, sizeof(*ta), cmp_thr);
+
+	for (k = 0; k < npgi; k++) {
+		struct method *pgi = pgis[k];
+		struct diffs d = { 0 }, dt = { 0 };
+		long nb, ntb, i = 0, j = 0;
+		struct colrec *b;
+		struct thrrec *tb;
+		int s;
+
+		run_one(c, pgi, NULL);
+		nb = pgi->records;
+		ntb = pgi->nthreads;
+		b = c->cols;
+		tb = c->thrs;
+		qsort(b, (size_t)nb, sizeof(*b), cmp_col);
+		qsort(tb, (size_t)ntb, sizeof(*tb), cmp_thr);
+		while ((s = merge_step(&i, na, i < na ? a[i].f.pid : 0, &j, nb,
+				       j < nb ? b[j].f.pid : 0)) != 2) {
+			const struct colrec *x, *y;
+			const char *what;
+
+			if (s) {
+				d.unmatched += (s < 0 ? a[i++].f.pid : b[j++].f.pid) != me;
+				continue;
+			}
+			x = &a[i++];
+			y = &b[j++];
+			if (x->f.pid == me)
+				continue;
+			what = facts_diff(&x->f, &y->f);
+			if (!what && (x->cmd_len != y->cmd_len ||
+				      memcmp(acmds + x->cmd, c->cmds + y->cmd, x->cmd_len)))
+				what = "cmdline";
+			if (what)
+				diff_add(&d, "%d %s: %s", x->f.pid, x->f.comm, what);
+			else
+				d.same++;
+		}
+		i = j = 0;
+		while ((s = merge_step(&i, nta, i < nta ? ta[i].tid : 0, &j, ntb,
+				       j < ntb ? tb[j].tid : 0)) != 2) {
+			const struct thrrec *x, *y;
+
+			if (s) {
+				dt.unmatched += (s < 0 ? ta[i++].tgid : tb[j++].tgid) != me;
+				continue;
+			}
+			x = &ta[i++];
+			y = &tb[j++];
+			if (x->tgid == me)
+				continue;
+			if (x->tgid != y->tgid || strcmp(x->comm, y->comm))
+				diff_add(&dt, "%d '%s' vs '%s'", x->tid, x->comm, y->comm);
+			else
+				dt.same++;
+		}
+		jobj(pgi->name);
+		diffs_json(&d, "processes", na, nb);
+		jobj("threads");
+		diffs_json(&dt, "threads", nta, ntb);
+		jend();
+		if (c->pgibuf2 && pgi->fn == m_pgi_collector_2calls) {
+			buffer_check_json("buffer_check", c->pgibuf, c->bytes - c->bytes2);
+			buffer_check_json("buffer_check_threads", c->pgibuf2, c->bytes2);
+		} else {
+			buffer_check_json("buffer_check", c->pgibuf, c->bytes);
+		}
+		jend();
+	}
+	free(a);
+	free(ta);
+	free(acmds);
+}
+
 /* ---- experiments ---- */
 
-static int cmd_procinfo(int n, int runs)
+/*
+ * The scanners' sweeps (issue 11) on the processes there are now: each
+ * method against its procfs reader, side by side, one JSON line @name.
+ */
+static void scan_run(struct ctx *c, const char *name, const char *population, int n,
+		     int threads, int runs)
+{
+	struct method ms[] = {
+		{ .name = "procfs_smaps_rollup", .fn = m_procfs_smaps_rollup },
+		{ .name = "pgi_rollup", .fn = m_pgi_rollup },
+		{ .name = "procfs_psaux", .fn = m_procfs_psaux },
+		{ .name = "pgi_psaux", .fn = m_pgi_psaux },
+		{ .name = "procfs_collector", .fn = m_procfs_collector },
+		{ .name = "pgi_collector", .fn = m_pgi_collector },
+		{ .name = "pgi_collector_2calls", .fn = m_pgi_collector_2calls },
+		/* What each new fact adds to IDS alone, parsed as pgi_psaux parses. */
+		{ .name = "pgi_ids", .fn = m_pgi_ps_ids },
+		{ .name = "pgi_ids+cpu_times", .fn = m_pgi_ps_ids_cpu_times },
+		{ .name = "pgi_ids+session", .fn = m_pgi_ps_ids_session },
+		{ .name = "pgi_ids+cmdline", .fn = m_pgi_ps_ids_cmdline },
+	};
+	int nm = (int)(sizeof(ms) / sizeof(ms[0]));
+	struct method *collectors[] = { &ms[5], &ms[6] };
+
+	memset(&quiet, 0, sizeof(quiet));
+	c->e2big = 0;
+	fprintf(stderr, "pgibench: %s: %d runs of %d methods ", name, runs, nm);
+	run_methods(c, ms, nm, runs);
+	alloc_all(c, ms, nm, runs < 5 ? runs : 5);
+
+	jbegin();
+	jstr("experiment", "scan");
+	jstr("population", population);
+	jint("n", n);
+	jint("threads_per_proc", threads);
+	jint("runs", runs);
+	jint("warmup", 1);
+	quiet_json();
+	jint("e2big_retries", (long long)c->e2big);
+	env_json();
+	jobj("cross_check");
+	cross_check_rollup(c, &ms[0], &ms[1]);
+	cross_check_psaux(c, &ms[2], &ms[3]);
+	cross_check_collector(c, &ms[4], collectors, 2);
+	jend();
+	methods_json(ms, nm, runs);
+	jprint(name);
+}
+
+/*
+ * pgibench procinfo HZ N RUNS [noscan]: the process facts, then (unless
+ * noscan) the scanners' sweeps on the same N processes.
+ */
+static int cmd_procinfo(int n, int runs, int scan)
 {
 	struct method ms[] = {
 		{ .name = "procfs_status_oom_stat", .fn = m_procfs_status_oom_stat },
@@ -757,9 +1265,34 @@ static int cmd_procinfo(int n, int runs)
 	cross_check_facts(&c, &ms[0], &ms[5]);
 	methods_json(ms, nm, runs);
 	pidfd_release(&c);
-	pop_stop(&p);
 	snprintf(name, sizeof(name), "procinfo-%d", n);
 	jprint(name);
+	if (scan) {
+		snprintf(name, sizeof(name), "scan-%d", n);
+		scan_run(&c, name, "sleeping", n, 1, runs);
+	}
+	pop_stop(&p);
+	return 0;
+}
+
+/*
+ * pgibench scan HZ PROCS THREADS RUNS: the scanners' sweeps over PROCS
+ * processes that share file, shmem and copy-on-write anonymous pages
+ * (for PSS), each with THREADS threads (for the collector's per-thread
+ * work).
+ */
+static int cmd_scan(int procs, int threads, int runs)
+{
+	struct ctx c;
+	struct pop p;
+	char name[64];
+
+	ctx_init(&c);
+	raise_limits(procs + 4096L);
+	pop_start_kind(&c, &p, procs, 0, "shared", threads);
+	snprintf(name, sizeof(name), "scan-shared-%dx%d", procs, threads);
+	scan_run(&c, name, "shared", procs, threads, runs);
+	pop_stop(&p);
 	return 0;
 }
 
@@ -1203,7 +1736,7 @@ static void profile_method(struct ctx *c, struct method *m, double secs)
 	fprintf(stderr, "pgibench: profiled %s: %ld samples\n", m->name, samples);
 }
 
-/* pgibench profile HZ procinfo N SECS | profile HZ maps VMAS SECS */
+/* pgibench profile HZ procinfo|scan N SECS | profile HZ maps VMAS SECS */
 static int cmd_profile(const char *kind, long size, double secs)
 {
 	struct method proc[] = {
@@ -1216,9 +1749,17 @@ static int cmd_profile(const char *kind, long size, double secs)
 		{ .name = "pgi_maps", .fn = m_pgi_maps, .pop_only = 1 },
 		{ .name = "maps_text", .fn = m_maps_text, .pop_only = 1 },
 	};
-	int is_maps = !strcmp(kind, "maps");
-	struct method *ms = is_maps ? maps : proc;
-	int nm = is_maps ? 2 : 4, i;
+	struct method scan[] = {
+		{ .name = "pgi_rollup", .fn = m_pgi_rollup },
+		{ .name = "pgi_psaux", .fn = m_pgi_psaux },
+		{ .name = "pgi_collector", .fn = m_pgi_collector },
+		{ .name = "procfs_smaps_rollup", .fn = m_procfs_smaps_rollup },
+		{ .name = "procfs_psaux", .fn = m_procfs_psaux },
+		{ .name = "procfs_collector", .fn = m_procfs_collector },
+	};
+	int is_maps = !strcmp(kind, "maps"), is_scan = !strcmp(kind, "scan");
+	struct method *ms = is_maps ? maps : is_scan ? scan : proc;
+	int nm = is_maps ? 2 : is_scan ? 6 : 4, i;
 	struct ctx c;
 	struct pop p;
 	char name[64];
@@ -1343,8 +1884,9 @@ static int cmd_calibrate(void)
 
 static void usage(void)
 {
-	fprintf(stderr, "usage: pgibench calibrate | procinfo HZ N RUNS |"
-			" maps HZ PROCS VMAS RUNS [anon] | interfere HZ N SECS [PACE_HZ [VMAS]]\n");
+	fprintf(stderr, "usage: pgibench calibrate | procinfo HZ N RUNS [noscan] |"
+			" scan HZ PROCS THREADS RUNS | maps HZ PROCS VMAS RUNS [anon] |"
+			" interfere HZ N SECS [PACE_HZ [VMAS]] | profile HZ KIND SIZE SECS\n");
 	exit(2);
 }
 
@@ -1357,16 +1899,21 @@ int main(int argc, char **argv)
 	cmd = argv[1];
 	if (!strcmp(cmd, "calibrate"))
 		return cmd_calibrate();
-	if (!strcmp(cmd, "population") && argc == 5)
-		return cmd_population(atoi(argv[2]), atol(argv[3]), strcmp(argv[4], "anon"));
+	if (!strcmp(cmd, "population") && (argc == 5 || argc == 6))
+		return cmd_population(atoi(argv[2]), atol(argv[3]),
+				      !strcmp(argv[4], "shared") ? 2 : !!strcmp(argv[4], "anon"),
+				      argc == 6 ? atoi(argv[5]) : 1);
 	if (argc < 3)
 		usage();
 	tsc_hz = atof(argv[2]);
 	if (tsc_hz < 1e6)
 		usage();
 	setvbuf(stdout, NULL, _IOFBF, 1 << 16);
-	if (!strcmp(cmd, "procinfo") && argc == 5)
-		return cmd_procinfo(atoi(argv[3]), atoi(argv[4]));
+	if (!strcmp(cmd, "procinfo") && (argc == 5 || argc == 6))
+		return cmd_procinfo(atoi(argv[3]), atoi(argv[4]),
+				    argc == 5 || strcmp(argv[5], "noscan"));
+	if (!strcmp(cmd, "scan") && argc == 6)
+		return cmd_scan(atoi(argv[3]), atoi(argv[4]), atoi(argv[5]));
 	if (!strcmp(cmd, "maps") && (argc == 6 || argc == 7))
 		return cmd_maps(atoi(argv[3]), atol(argv[4]), atoi(argv[5]),
 				argc == 6 || strcmp(argv[6], "anon"));
