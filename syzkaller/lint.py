@@ -14,7 +14,9 @@ description of one system call can break, and that syz-sysgen enforces:
   resource syzkaller's linux descriptions define, or a type alias here;
 - every flags value and `const` name is defined by the uapi header (which
   syz-extract reads), and every `len`/`bytesize` names a sibling argument;
-- brackets balance and every struct and union has at least one field.
+- brackets balance and every struct and union has at least one field;
+- every fact bit of the header (PROCESS_INFO_* other than sizes and
+  TRUNCATED) is in process_info_mask, so a new fact is never left unfuzzed.
 
 Prints one line per problem and exits 1 if there is any.
 """
@@ -97,6 +99,12 @@ def main():
             continue
         problems.append(f"{desc}:{i + 1}: cannot parse: {line}")
         i += 1
+
+    facts = sorted(d for d in defines if d.startswith("PROCESS_INFO_")
+                   and not d.startswith("PROCESS_INFO_SIZE_") and d != "PROCESS_INFO_TRUNCATED")
+    for fact in facts:
+        if fact not in flags.get("process_info_mask", []):
+            problems.append(f"{desc}: process_info_mask lacks {fact}")
 
     known = BUILTIN | RESOURCES | set(structs)
 
