@@ -67,8 +67,8 @@ check)
 		run process_getinfo_fuzz_test /bin/process_getinfo_fuzz_test
 		# 32-bit callers (the compat entry); the compat test compares the
 		# bytes of both widths and prints the 32-bit buffer for tools/.
-		run process_getinfo_compat_test /bin/process_getinfo_compat_test
-		run process_getinfo_compat_test_m32 env PGI_FIXTURE=1 /bin/process_getinfo_compat_test_m32
+		run process_getinfo_compat_test env PGI_FIXTURE=1 /bin/process_getinfo_compat_test
+		run process_getinfo_compat_test_m32 /bin/process_getinfo_compat_test_m32
 		run process_getinfo_test_m32 /bin/process_getinfo_test_m32
 		run process_getinfo_facts_test_m32 /bin/process_getinfo_facts_test_m32
 		run process_getinfo_errors_test_m32 /bin/process_getinfo_errors_test_m32

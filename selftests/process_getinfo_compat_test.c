@@ -10,7 +10,7 @@
  * own.  The 32-bit build also checks that every fact has a bit a 32-bit
  * mask reaches, and that *inout_sz is written as a 32-bit size_t.
  *
- * With PGI_FIXTURE set, the 32-bit snapshot is also printed as hex between
+ * With PGI_FIXTURE set, a 32-bit helper also prints its snapshot as hex between
  * PGI-FIXTURE-BEGIN/END lines: the userspace crate's fixture of a buffer
  * from a 32-bit call is taken from there.
  */
