@@ -74,6 +74,25 @@ static const char *const kind_name[] = {
 	"PROT_NONE", "kernel", "non-canonical",
 };
 
+/*
+ * Addresses no process can use.  A 32-bit process has no kernel or
+ * non-canonical address: the top pages of its 4 GiB (above the compat
+ * TASK_SIZE, 0xffffe000 on x86_64) are never mapped for it.
+ */
+#if __SIZEOF_POINTER__ == 8
+#define KERNEL_PTR_0	0xffff888000000000UL	/* the direct map */
+#define KERNEL_PTR_1	0xffffffff81000000UL	/* the kernel's text */
+#define KERNEL_PTR_2	0xffffffffff600000UL	/* the vsyscall page */
+#define NONCANON_PTR_0	0x8000000000000000UL
+#define NONCANON_PTR_1	0x0000800000000000UL
+#else
+#define KERNEL_PTR_0	0xffffe000UL
+#define KERNEL_PTR_1	0xfffff000UL
+#define KERNEL_PTR_2	0xfffffff8UL
+#define NONCANON_PTR_0	0xffffe000UL
+#define NONCANON_PTR_1	0xfffff000UL
+#endif
+
 /* The fuzzer's memory: one reservation, mprotect()ed into parts. */
 struct mem {
 	long pg;
@@ -387,8 +406,8 @@ TEST_F(fuzz, bad_pointers)
 	struct mem *m = &self->m;
 	void *const bad[] = {
 		NULL, (void *)8, m->unmapped, m->none,
-		(void *)0xffff888000000000UL, (void *)0xffffffffff600000UL,
-		(void *)0x8000000000000000UL, (void *)0x0000800000000000UL,
+		(void *)KERNEL_PTR_0, (void *)KERNEL_PTR_2,
+		(void *)NONCANON_PTR_0, (void *)NONCANON_PTR_1,
 	};
 	int pid = getpid(), i;
 	size_t sz, *szp = (size_t *)m->szp;
@@ -435,7 +454,7 @@ TEST_F(fuzz, bad_pointers)
 	}
 	/* *inout_sz running into the guard page after its page. */
 	ret = sys_process_getinfo(1, &pid, 0, PROCESS_INFO_IDS, m->arena,
-				  (size_t *)(m->szp + m->pg - 4));
+				  (size_t *)(m->szp + m->pg - sizeof(size_t) / 2));
 	EXPECT_TRUE(ret == -1 && errno == EFAULT) {
 		TH_LOG("inout_sz across the guard: %ld %s", ret, pgi_errname(errno));
 	}
@@ -460,13 +479,16 @@ TEST_F(fuzz, bad_pointers)
 
 /*
  * A small, stable query: the blocked child's threads and an id that names
- * nothing, with every fact but MEMINFO (which moves).
+ * nothing, with every fact but MEMINFO and MEMORY_ROLLUP, which move by
+ * themselves: the system's free memory, and the child's PSS, which grows
+ * each time this process writes a page it still shares with its fork.
+ * (random_arguments checks every prefix of buffers with both.)
  */
 static int stable_query(pid_t child, __u64 supported, int *ids, __u64 *mask)
 {
 	ids[0] = child;
 	ids[1] = INT_MAX;
-	*mask = supported & ~PROCESS_INFO_MEMINFO;
+	*mask = supported & ~(PROCESS_INFO_MEMINFO | PROCESS_INFO_MEMORY_ROLLUP);
 	return PROCESS_GETINFO_THREADS;
 }
 
@@ -761,11 +783,9 @@ static void *bad_ptr(struct mem *m, enum ptr_kind k)
 	case P_NONE:
 		return m->none;
 	case P_KERNEL:
-		return rnd(2) ? (void *)0xffff888000000000UL :
-				(void *)0xffffffff81000000UL;
+		return rnd(2) ? (void *)KERNEL_PTR_0 : (void *)KERNEL_PTR_1;
 	default:
-		return rnd(2) ? (void *)0x8000000000000000UL :
-				(void *)0x0000800000000000UL;
+		return rnd(2) ? (void *)NONCANON_PTR_0 : (void *)NONCANON_PTR_1;
 	}
 }
 
@@ -979,7 +999,7 @@ static void make_call(struct mem *m, struct targets *t, __u64 supported,
 		*c->szp = c->cap;
 		break;
 	case P_PARTIAL:
-		c->szp = (size_t *)(m->szp + m->pg - 1 - rnd(7));
+		c->szp = (size_t *)(m->szp + m->pg - 1 - rnd(sizeof(size_t) - 1));
 		c->sz_read_fault = true;
 		break;
 	case P_RO:
