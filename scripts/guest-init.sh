@@ -53,7 +53,7 @@ check)
 	done
 	if [ -n "$only" ]; then
 		for t in $only; do
-			run "$t" "/bin/$t"
+			run "$t" env PGI_FIXTURE=1 "/bin/$t"
 		done
 	else
 		run process_getinfo_test /bin/process_getinfo_test
