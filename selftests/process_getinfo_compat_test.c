@@ -53,12 +53,12 @@ static int snapshot(const char *pids_arg, const char *mask_arg, const char *path
 	}
 	if (!buf || sys_process_getinfo(n, pids, PROCESS_GETINFO_THREADS,
 					(unsigned long)mask, buf, &sz)) {
-		fprintf(stderr, "snapshot: %s\n", strerror(errno));
+		fprintf(stderr, "%s: %s\n", __func__, strerror(errno));
 		return 2;
 	}
 	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	if (fd < 0 || write(fd, buf, sz) != (ssize_t)sz) {
-		fprintf(stderr, "snapshot: %s: %s\n", path, strerror(errno));
+		fprintf(stderr, "%s: %s: %s\n", __func__, path, strerror(errno));
 		return 2;
 	}
 	close(fd);
@@ -200,7 +200,7 @@ TEST_F(compat, same_bytes_for_both_widths)
 					 &mine_len);
 		ASSERT_NE(NULL, mine);
 		ASSERT_EQ(0, pgi_check_buffer(theirs, theirs_len, NULL, 0));
-		ksft_print_msg("attempt %d: %zu bytes from the %d-bit call, %zu from the %d-bit one\n",
+		ksft_print_msg("attempt %d: %zu bytes from the %d-bit call, %zu from the %d-bit\n",
 			       attempt, mine_len, (int)sizeof(void *) * 8, theirs_len,
 			       sizeof(void *) == 8 ? 32 : 64);
 		ASSERT_EQ(mine_len, theirs_len);

@@ -400,8 +400,8 @@ static int compare_rollup(pid_t pid, char *why, size_t whylen)
 			bool ok = !(r->mask & PROCESS_INFO_MEMORY_ROLLUP) && !r->status;
 
 			free(buf);
-			return ok ? 1 : pgi_fail(why, whylen, "%d: no mm, mask %#llx status %#x", pid,
-						 (unsigned long long)r->mask, r->status);
+			return ok ? 1 : pgi_fail(why, whylen, "%d: no mm, mask %#llx status %#x",
+						 pid, (unsigned long long)r->mask, r->status);
 		}
 		if (ea || ec || memcmp(a, c, sizeof(a))) {
 			free(buf);
@@ -575,7 +575,7 @@ TEST_F_TIMEOUT(scanner, stat_and_cmdline_of_every_process, 600)
 		cmd_ok += c;
 		skipped += !s;
 	}
-	ksft_print_msg("%d processes: stat facts equal for %d, cmdline for %d, %d moved too fast to compare\n",
+	ksft_print_msg("%d processes: stat facts equal for %d, cmdline for %d; %d too busy\n",
 		       n, stat_ok, cmd_ok, skipped);
 	/* All but a few busy ones are compared. */
 	EXPECT_GE(stat_ok, n - 3);
