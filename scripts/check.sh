@@ -66,5 +66,5 @@ else
 fi
 
 # 4. Guest: the debug kernel, the module, the selftests.
-guest_tests check "${PGI_GUEST_TIMEOUT:-1200}"
+guest_tests check "${PGI_GUEST_TIMEOUT:-2700}"
 summary

@@ -73,7 +73,7 @@ check)
 		run process_getinfo_facts_test_m32 /bin/process_getinfo_facts_test_m32
 		run process_getinfo_errors_test_m32 /bin/process_getinfo_errors_test_m32
 		run process_getinfo_leak_test_m32 /bin/process_getinfo_leak_test_m32
-		run process_getinfo_fuzz_test_m32 /bin/process_getinfo_fuzz_test_m32
+		run process_getinfo_fuzz_test_m32 env PGI_FUZZ_CALLS=50000 /bin/process_getinfo_fuzz_test_m32
 		run process_getinfo_lifecycle_test /bin/process_getinfo_lifecycle_test
 		run process_getinfo_stress_test /bin/process_getinfo_stress_test 20
 	fi
