@@ -17,7 +17,7 @@ run:
 check:
 	scripts/check.sh
 
-# The long reliability runs on the debug kernel (about 26 minutes):
+# The long reliability runs on the debug kernel (about 68 minutes):
 # millions of fuzzed calls, 10 minutes of stress, 200 unload rounds.
 stress:
 	scripts/stress.sh
