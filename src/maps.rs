@@ -233,7 +233,7 @@ impl NameTable {
         for &(h, off) in self.slots.iter().filter(|s| s.1 != 0) {
             let mut i = slot_of(h, len);
             while slots.get(i).is_some_and(|s| s.1 != 0) {
-                i = (i + 1) & (len - 1);
+                i = i.wrapping_add(1) & len.wrapping_sub(1);
             }
             // INVARIANT: `i` is masked below `len`, and the probe stopped at an empty slot.
             if let Some(slot) = slots.get_mut(i) {
@@ -262,14 +262,14 @@ impl NameTable {
             let Some(local) = soff.checked_sub(1) else {
                 let local = buf.push_str(name)?;
                 *slot = (h, rules::offset32(local)?.checked_add(1).ok_or(EOVERFLOW)?);
-                self.used += 1;
+                self.used = self.used.saturating_add(1);
                 return buf.abs(local);
             };
             let local = usize::try_from(local)?;
             if sh == h && buf.str_eq(local, name) {
                 return buf.abs(local);
             }
-            i = (i + 1) & (len - 1);
+            i = i.wrapping_add(1) & len.wrapping_sub(1);
         }
     }
 }

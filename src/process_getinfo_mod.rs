@@ -9,6 +9,19 @@
 //! under the mmap lock), [`serialize`] (records, offsets and the copy out).
 //! [`rules`] holds the pure logic, [`uapi`] the mirror of the C header, and
 //! [`sys`] every raw binding.
+//!
+//! No code of this crate may panic or wrap silently: arithmetic is checked,
+//! saturating or explicitly wrapping, and slices are reached with `get()`.
+//! `make check` builds with clippy and `-D warnings`, which turns these lints
+//! into errors.
+
+#![warn(
+    clippy::arithmetic_side_effects,
+    clippy::indexing_slicing,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic
+)]
 
 use kernel::prelude::*;
 

@@ -170,10 +170,10 @@ pub(crate) fn dedup<K: Ord + Copy>(keys: &mut [(K, usize)], slot: &mut [usize]) 
             if let Some(k) = keys.get_mut(n) {
                 k.0 = key;
             }
-            n += 1;
+            n = n.saturating_add(1);
         }
         if let Some(s) = slot.get_mut(input) {
-            *s = n - 1;
+            *s = n.saturating_sub(1);
         }
     }
     n
@@ -201,7 +201,7 @@ fn sift_down<K: Ord + Copy, V>(v: &mut [(K, V)], mut root: usize, end: usize) {
             Some(l) if l < end => l,
             _ => return,
         };
-        let right = left + 1;
+        let right = left.saturating_add(1);
         let key = |i: usize| v.get(i).map(|e| e.0);
         let child = if right < end && key(right) > key(left) {
             right
@@ -243,7 +243,7 @@ impl<'a> PtrMap<'a> {
         if bits == 0 {
             return 0;
         }
-        usize::try_from(h >> (64 - bits)).unwrap_or(0)
+        usize::try_from(h.checked_shr(64u32.saturating_sub(bits)).unwrap_or(0)).unwrap_or(0)
     }
 
     /// The value of `key`, inserting `value` first if the key is new: `(value, inserted)`.
@@ -263,7 +263,7 @@ impl<'a> PtrMap<'a> {
                 *slot = (key, value);
                 return Some((value, true));
             }
-            i = (i + 1) & (len - 1);
+            i = i.wrapping_add(1) & len.wrapping_sub(1);
         }
         None
     }
@@ -282,7 +282,7 @@ impl<'a> PtrMap<'a> {
                     return;
                 }
                 Some(slot) if slot.0 == 0 => return,
-                _ => i = (i + 1) & (len - 1),
+                _ => i = i.wrapping_add(1) & len.wrapping_sub(1),
             }
         }
     }

@@ -171,8 +171,8 @@ impl RecordBuf {
         let at = vma.saturating_add(uapi::VMA_NEXT_OFFSET);
         // INVARIANT: `push_vma()` appended a whole `ProcRecVma` at `vma`, and the tail only
         // grows while the record is built, so the field is inside it.
-        if let Some(field) = self.tail.get_mut(at..at.saturating_add(4)) {
-            field.copy_from_slice(&next.to_ne_bytes());
+        if let Some(field) = self.tail.get_mut(at..).and_then(|t| t.first_chunk_mut()) {
+            *field = next.to_ne_bytes();
         }
     }
 
@@ -251,9 +251,10 @@ impl Output {
             let at = prev.saturating_add(uapi::PROCREC_NEXT_OFFSET);
             let in_batch = at
                 .checked_sub(self.pending_at)
-                .and_then(|i| self.pending.get_mut(i..i.saturating_add(link.len())));
+                .and_then(|i| self.pending.get_mut(i..))
+                .and_then(|p| p.first_chunk_mut());
             match in_batch {
-                Some(dst) => dst.copy_from_slice(&link),
+                Some(dst) => *dst = link,
                 // The previous record is out already.
                 None => self.write_at(at, &link)?,
             }

@@ -210,7 +210,7 @@ impl Pass {
 
     /// Whether `n` more members fit without allocating (nothing is allocated under the lock).
     fn room(&self, n: usize) -> bool {
-        self.members.capacity() - self.members.len() >= n
+        self.members.capacity().saturating_sub(self.members.len()) >= n
     }
 
     /// Adds `task` if it is visible in the caller's pid namespace (room was checked).
@@ -257,7 +257,7 @@ impl Pass {
         } else {
             self.add(tasks, ns, task)?;
         }
-        let len = self.members.len() - start;
+        let len = self.members.len().saturating_sub(start);
         if len == 0 {
             return Ok(None);
         }
