@@ -478,6 +478,94 @@ def breakdown(x, maps):
     return cats
 
 
+# The scanners' profiles by what the work is, and which procfs reader does the same work.
+WALK = "the smaps_rollup page walk"
+ARGS = "reading the argument pages (access_remote_vm)"
+IRQOFF = "irq-off sections (per-CPU RSS sums, the sighand lock)"
+MMLOCK = "the mmap read lock"
+SHARED_WITH = {  # the work of each sweep's procfs reader that the call must do too
+    "pgi_rollup": (WALK, MMLOCK),
+    "pgi_psaux": (ARGS, IRQOFF, MMLOCK),
+    "pgi_collector": (ARGS, IRQOFF, MMLOCK),
+}
+# What could still lower that shared work, where it alone caps the ratio below the target.
+REMEDY = {
+    "pgi_rollup": "PSS needs every mapped page's map count; only a running per-mm total, "
+                  "which the kernel does not keep, would avoid the walk",
+    "pgi_psaux": "the command line lives in the process's own memory, which procfs and the "
+                 "call both read through get_user_pages; the RSS sums and CPU times are the "
+                 "same per-CPU and per-thread sums /proc/PID/status and stat make",
+    "pgi_collector": "the command line lives in the process's own memory, which procfs and "
+                     "the call both read through get_user_pages; the RSS sums are the same "
+                     "per-CPU sums /proc/PID/status makes",
+}
+
+
+def scan_category(sym):
+    s = sym.split()[0]
+    if sym.startswith("[user"):
+        return "user space (the benchmark's parsing)"
+    if s.startswith(("smaps_", "smap_", "walk_", "__walk_page", "vm_normal_page", "folio_",
+                      "pte_", "pmd_", "page_mapcount", "mas_", "mt_next")) \
+            and not s.startswith(("mas_walk",)):
+        return WALK
+    if s in ("get_mm_cmdline", "__access_remote_vm", "access_remote_vm", "__get_user_pages",
+             "get_user_pages_remote", "follow_page_pte", "follow_page_mask", "mtree_load",
+             "mt_find", "find_vma", "vma_lookup", "find_extend_vma", "kmap_local_page",
+             "copy_from_user_page", "mas_walk",
+             "proc_pid_get_cmdline", "process_getinfo_cmdline") or s.startswith("gup_") \
+            or "get_user_pages" in s or "cmdline" in s:
+        return ARGS
+    if s.startswith(("down_read", "up_read", "mmap_read", "rwsem_")) or "mmap_lock" in s:
+        return MMLOCK
+    if s.startswith(("_raw_spin_unlock_irq", "_raw_spin_lock_irq")) or "percpu_counter" in s \
+            or "cputime" in s or "lock_task_sighand" in s:
+        return IRQOFF
+    if "process_getinfo_mod" in sym or "kvec" in s or "uaccess" in s or "drop_in_place" in s \
+            or s in ("memcpy_orig", "memset_orig", "__pi_memset", "rep_movs_alternative",
+                     "_copy_to_user", "rust_helper_copy_to_user"):
+        return "the module's own work (records, buffers, copy-out)"
+    return "other kernel"
+
+
+def scan_why(prof, pgi, procfs, target, p_us, g_us):
+    """The explanation of a missed sweep target, from the scan profile: the share of the call's
+    time that is work the procfs reader does too, and the ratio that alone allows."""
+    x = prof["methods"].get(pgi) if prof else None
+    if not x:
+        return "No profile of this method in this run: the shares of its time are not known."
+    cats = {}
+    for h in x["top"]:
+        c = scan_category(h["sym"])
+        cats[c] = cats.get(c, 0) + h["pct"]
+    cats["other kernel"] = cats.get("other kernel", 0) + max(
+        0.0, 100 - sum(h["pct"] for h in x["top"]))
+    shared_names = SHARED_WITH.get(pgi, ())
+    shared_names = tuple(c for c in shared_names if cats.get(c, 0) > 0)
+    shared = sum(cats.get(c, 0) for c in shared_names)
+    floor = g_us * shared / 100
+    txt = (f"`{pgi}`'s profile by kind of work (N={prof['n']:,}; by symbol name, so "
+           "approximate): " + ", ".join(f"{k} {v:.0f}%" for k, v in
+                                        sorted(cats.items(), key=lambda kv: -kv[1])) + ". ")
+    if not shared or not floor:
+        return txt + "None of it is classed as work the procfs reader also does."
+    cap = p_us / floor
+    names = ", ".join(shared_names[:-1]) + (" and " if len(shared_names) > 1 else "") \
+        + shared_names[-1]
+    txt += (f"The work `{procfs}` does too, in the same kernel functions ({names}), is "
+            f"{shared:.0f}% of the call's time: {fmt(floor)} µs per record. ")
+    if cap < target:
+        txt += (f"Even if everything else cost nothing, the ratio could not pass {cap:.1f}x, "
+                f"below the {target:.0f}x target, whatever the call's own costs: "
+                + REMEDY.get(pgi, "the shared work is the floor") + ".")
+    else:
+        own = cats.get("the module's own work (records, buffers, copy-out)", 0)
+        txt += (f"That work alone would allow {cap:.0f}x, so the target is missed by the rest: "
+                f"the module's own work (records, buffers, copy-out) is {own:.0f}% and other "
+                f"kernel work {cats.get('other kernel', 0):.0f}%, which is issue 13's to cut.")
+    return txt
+
+
 def why_section(P, M, R, L):
     L.append("## 7. Why the speed targets are not met: the evidence\n")
     prof_p = next((e for e in R.values() if e["kind"] == "procinfo"), None)
@@ -802,10 +890,10 @@ def scan_section(S, R, L):
     if not missed:
         L.append("Every target of this section is met.\n")
         return
-    L.append("The arithmetic below is computed from this run; **the explanation under each "
-             "\"TO FILL\" marker is to be written from this run's profile (section 6"
+    L.append("The arithmetic below is computed from this run and its scan profile (section 6"
              + (f", `profile-scan-{prof['n']}`" if prof else ": no scan profile in this run")
-             + ") and numbers, as section 7 does for the process facts.**\n")
+             + "); profile shares are by symbol name, and time with interrupts off is "
+             "credited to where they come back on.\n")
     by = {}
     for procfs, pgi, target, what, e, r in missed:
         by.setdefault((procfs, pgi, target, what), []).append((e, r))
@@ -840,9 +928,7 @@ def scan_section(S, R, L):
             txt += (f" Top of `{pgi}`'s profile (N={prof['n']:,}): " + ", ".join(
                 f"`{h['sym']}` {h['pct']:.0f}%" for h in top) + ".")
         L.append(txt + "\n")
-        L.append(f"> **TO FILL:** why `{pgi}` cannot reach {target:.0f}x here (the shared "
-                 "work a procfs read also does, and what is left), from the profile and the "
-                 "numbers above.\n")
+        L.append(scan_why(prof, pgi, procfs, target, p_us, g_us) + "\n")
 
 
 def svg_plot(P, path, methods=None, title=None):
