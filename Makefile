@@ -7,7 +7,8 @@
 # Kbuild reads this directory's Kbuild file for the module itself; this
 # Makefile only drives the scripts.
 
-.PHONY: all run check stress bench setup kernel-debug kernel-release patches clean
+.PHONY: all run check check-x86_64 check-arm64 stress bench setup kernel-debug kernel-release \
+	kernel-arm64 patches clean
 
 all: check
 
@@ -16,6 +17,13 @@ run:
 
 check:
 	scripts/check.sh
+
+# The host tests and one architecture's guest (make check runs both).
+check-x86_64:
+	PGI_ARCH=x86_64 scripts/check.sh
+
+check-arm64:
+	PGI_ARCH=arm64 scripts/check.sh
 
 # The long reliability runs on the debug kernel (about 68 minutes):
 # millions of fuzzed calls, 10 minutes of stress, 200 unload rounds.
@@ -35,6 +43,9 @@ kernel-debug:
 
 kernel-release:
 	scripts/build-kernel.sh release
+
+kernel-arm64:
+	scripts/build-kernel.sh arm64
 
 # Regenerate patches/ from a Linux git tree (LINUX=path) carrying the series.
 patches:

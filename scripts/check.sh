@@ -3,7 +3,7 @@
 # shellcheck source-path=SCRIPTDIR
 #
 # check.sh: every test. Host tests first, then the guest tests on the debug
-# kernel (KASAN, lockdep, ...). Ends with the line `N passed, N failed` and
+# kernels (KASAN, lockdep, ...), x86_64 and arm64. Ends with the line `N passed, N failed` and
 # exits non-zero on any failure. A splat in the guest's kernel log (BUG,
 # WARNING, Oops, KASAN, UBSAN, lockdep, RCU, hung task) counts as a failed
 # test even when every program passed.
@@ -65,6 +65,11 @@ else
 	cat "$out/shellcheck.log"; ko "shellcheck: scripts, bench, tools, .ci"
 fi
 
-# 4. Guest: the debug kernel, the module, the selftests.
-guest_tests check "${PGI_GUEST_TIMEOUT:-2700}"
+# 4. Guest: the debug kernel, the module, the selftests; then the same on
+#    arm64 (QEMU's virt machine): the core selftests, 64-bit and 32-bit arm.
+#    PGI_ARCH=x86_64 or arm64 runs only that architecture's guest.
+arch=${PGI_ARCH:-all}
+case $arch in all|x86_64|arm64) ;; *) ko "PGI_ARCH=$arch (all, x86_64 or arm64)"; summary ;; esac
+[ "$arch" = arm64 ] || guest_tests check "${PGI_GUEST_TIMEOUT:-2700}"
+[ "$arch" = x86_64 ] || guest_tests core "${PGI_ARM64_TIMEOUT:-1800}" arm64
 summary

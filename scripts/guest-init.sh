@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # /init of the test guest (busybox). The mode comes from the kernel command
-# line (pgi.mode=check|stress|run). Every program's output is framed by
+# line (pgi.mode=check|core|stress|run). Every program's output is framed by
 #   PGI-BEGIN <name>  ...  PGI-END <name> rc=<rc>
 # so the host can count TAP results; the kernel log follows between
 # PGI-DMESG-BEGIN/END for the host's splat scan. <name> is the program's
@@ -77,6 +77,23 @@ check)
 		run process_getinfo_lifecycle_test /bin/process_getinfo_lifecycle_test
 		run process_getinfo_stress_test /bin/process_getinfo_stress_test 20
 	fi
+	unload
+	run process_getinfo_enosys_test_after_rmmod /bin/process_getinfo_enosys_test
+	;;
+core)
+	# The other architecture's run (arm64: make check's second guest): the
+	# format, facts, errors, compat, leak and fuzz tests, each 64-bit and
+	# 32-bit (<test>_m32: arm programs on the arm64 kernel's compat entry).
+	cd /tmp || exit 1
+	run process_getinfo_enosys_test_before_insmod /bin/process_getinfo_enosys_test
+	load
+	for t in process_getinfo_test process_getinfo_facts_test process_getinfo_errors_test \
+		process_getinfo_compat_test process_getinfo_leak_test; do
+		run "$t" "/bin/$t"
+		run "${t}_m32" "/bin/${t}_m32"
+	done
+	run process_getinfo_fuzz_test env PGI_FUZZ_CALLS=20000 /bin/process_getinfo_fuzz_test
+	run process_getinfo_fuzz_test_m32 env PGI_FUZZ_CALLS=20000 /bin/process_getinfo_fuzz_test_m32
 	unload
 	run process_getinfo_enosys_test_after_rmmod /bin/process_getinfo_enosys_test
 	;;

@@ -4,7 +4,8 @@
 # mkinitramfs.sh OUT.cpio.gz MODULE.ko BIN...: a busybox initramfs with the
 # module at /lib/process_getinfo.ko, each BIN in /bin and guest-init.sh as /init.
 # PGI_INIT names another /init (the benchmark's); PGI_ETC_FILES lists files to
-# copy into /etc (the benchmark's bench.conf).
+# copy into /etc (the benchmark's bench.conf); PGI_BUSYBOX names the guest
+# architecture's busybox (default: the host's, /bin/busybox).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 out=$1 ko=$2
@@ -13,8 +14,10 @@ root=$(mktemp -d)
 chmod 0755 "$root" # the guest's /: unprivileged tests must reach /proc
 trap 'rm -rf "$root"' EXIT
 mkdir -p "$root"/{bin,sbin,lib,proc,sys,dev,tmp,etc}
-cp /bin/busybox "$root/bin/busybox"
-for applet in $("$root/bin/busybox" --list); do
+cp "${PGI_BUSYBOX:-/bin/busybox}" "$root/bin/busybox"
+# The applets of the host's busybox (the guest's may not run here; both are
+# Debian's busybox-static of the same release).
+for applet in $(/bin/busybox --list); do
 	[ -e "$root/bin/$applet" ] || ln -s busybox "$root/bin/$applet"
 done
 rm -f "$root/bin/ps" # /bin/ps is ours when given; busybox ps stays as `busybox ps`

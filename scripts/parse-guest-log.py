@@ -26,7 +26,7 @@ BENIGN = [r"RCU lockdep checking is enabled", r"Lock dependency validator",
           r"MAX_LOCKDEP", r"lockdep_", r"^\s*\.\.\. ", r"KASAN: .*(init|enabled|KernelAddressSanitizer initialized)",
           r"kmemleak: Kernel memory leak detector initialized"]
 
-# Every step guest-init.sh runs in each mode (check, stress), in order.
+# Every step guest-init.sh runs in each mode (check, core, stress), in order.
 EXPECTED = {
     "check": ["process_getinfo_enosys_test_before_insmod", "insmod",
               "process_getinfo_test", "process_getinfo_facts_test",
@@ -40,6 +40,12 @@ EXPECTED = {
               "process_getinfo_fuzz_test_m32",
               "process_getinfo_lifecycle_test", "process_getinfo_stress_test",
               "rmmod", "process_getinfo_enosys_test_after_rmmod"],
+    "core": ["process_getinfo_enosys_test_before_insmod", "insmod"]
+    + [t + w for t in ["process_getinfo_test", "process_getinfo_facts_test",
+                       "process_getinfo_errors_test", "process_getinfo_compat_test",
+                       "process_getinfo_leak_test"] for w in ["", "_m32"]]
+    + ["process_getinfo_fuzz_test", "process_getinfo_fuzz_test_m32",
+       "rmmod", "process_getinfo_enosys_test_after_rmmod"],
     "stress": ["process_getinfo_enosys_test_before_insmod", "insmod",
                "process_getinfo_leak_test", "process_getinfo_fuzz_test",
                "process_getinfo_stress_test", "process_getinfo_lifecycle_test",

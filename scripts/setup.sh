@@ -19,7 +19,12 @@ log() { echo "setup: $*" >&2; }
 
 PKGS=(flex bison bc make gcc gcc-multilib libelf-dev libssl-dev cpio kmod busybox-static
       qemu-system-x86 xz-utils clang-19 lld-19 llvm-19 libclang-19-dev
-      libclang1-19 groff-base man-db file python3 ca-certificates shellcheck)
+      libclang1-19 groff-base man-db file python3 ca-certificates shellcheck
+      qemu-system-arm libc6-dev-arm64-cross libgcc-12-dev-arm64-cross
+      libc6-dev-armhf-cross libgcc-12-dev-armhf-cross)
+# (The arm64 guest's programs are built by clang-19 and lld against the cross
+# libc and libgcc above: Debian's gcc-aarch64-linux-gnu and
+# gcc-arm-linux-gnueabihf conflict with gcc-multilib.)
 
 SUDO=
 [ "$(id -u)" = 0 ] || SUDO=sudo
@@ -91,6 +96,29 @@ fetch_deb() { # name version destdir
 fetch_deb linux-source-7.3 "$KSRC_DEB_VERSION" "$PGI_CACHE/linux-source-deb"
 fetch_deb rust-src "$RUST_SRC_DEB_VERSION" "$PGI_CACHE/rust-src"
 
+# 3a. The arm64 guest's busybox: Debian's busybox-static for arm64, of the
+#     host's upstream release (mkinitramfs.sh links the host's applet list),
+#     downloaded and extracted into the cache, not installed.
+bb=$PGI_CACHE/busybox-arm64
+if [ ! -x "$bb/bin/busybox" ]; then
+	if ! dpkg --print-foreign-architectures | grep -qx arm64; then
+		log "adding arm64 to apt's architectures (for apt-get download only)"
+		$SUDO dpkg --add-architecture arm64
+	fi
+	$SUDO apt-get update -qq || die "apt-get update failed"
+	host_bb=$(dpkg-query -W -f='${Version}' busybox-static)
+	arm_bb=$(apt-cache policy busybox-static:arm64 | sed -n 's/^ *Candidate: //p')
+	[ "${host_bb%%-*}" = "${arm_bb%%-*}" ] ||
+		die "busybox-static:arm64 is '$arm_bb', the host's $host_bb: not the same release"
+	log "downloading busybox-static:arm64=$arm_bb"
+	rm -rf "$bb.tmp" "$PGI_CACHE/dl/busybox-static_"*_arm64.deb
+	(cd "$PGI_CACHE/dl" && apt-get download -qq "busybox-static:arm64=$arm_bb") ||
+		die "cannot download busybox-static:arm64"
+	dpkg -x "$PGI_CACHE/dl/busybox-static_"*_arm64.deb "$bb.tmp" || die "cannot extract busybox-static:arm64"
+	rm -rf "$bb" && mv "$bb.tmp" "$bb"
+	rm -f "$PGI_CACHE/dl/busybox-static_"*_arm64.deb
+fi
+
 # 4. bindgen-cli, into the cache.
 if ! "$BINDGEN" --version >/dev/null 2>&1; then
 	log "cargo install bindgen-cli $BINDGEN_VERSION"
@@ -122,6 +150,8 @@ command -v qemu-system-x86_64 >/dev/null || die "qemu-system-x86_64 missing"
 clippy-driver --version >/dev/null 2>&1 || die "clippy-driver missing for rustc $RUST_VERSION"
 rustfmt --version >/dev/null 2>&1 || die "rustfmt missing for rustc $RUST_VERSION"
 [ -x /bin/busybox ] || die "busybox-static missing"
+[ -x "$bb/bin/busybox" ] || die "the arm64 busybox missing ($bb)"
+command -v qemu-system-aarch64 >/dev/null || die "qemu-system-aarch64 missing"
 command -v shellcheck >/dev/null || die "shellcheck missing"
 
 log "ok: rustc $rustc_v, rust-src $src_v, clang $clang_v, bindgen $bg_v, linux-source $KSRC_DEB_VERSION"

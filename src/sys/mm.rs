@@ -41,11 +41,23 @@ impl<'a> MmapRead<'a> {
 
     /// Every VMA in address order, then the gate VMA (as /proc/PID/maps lists them).
     pub(crate) fn vmas(&self) -> impl Iterator<Item = Vma<'_>> + '_ {
+        Iterator::chain(self.0.vmas(), self.gate()).map(Vma)
+    }
+
+    /// The gate VMA: x86_64's `[vsyscall]` (`__HAVE_ARCH_GATE_AREA`), when it is mapped.
+    #[cfg(CONFIG_X86_64)]
+    fn gate(&self) -> Option<&VmaRef> {
         // SAFETY: The mm is valid and locked; the gate VMA is static, or NULL.
         let gate = unsafe { bindings::get_gate_vma(self.mm_ptr()) };
         // SAFETY: A non-NULL gate VMA is static, so valid for as long as the lock is held.
-        let gate = (!gate.is_null()).then(|| unsafe { VmaRef::from_raw(gate) });
-        Iterator::chain(self.0.vmas(), gate).map(Vma)
+        (!gate.is_null()).then(|| unsafe { VmaRef::from_raw(gate) })
+    }
+
+    /// The gate VMA: none on this architecture (arm64 has no gate area, and
+    /// `get_gate_vma()` is an inline that returns NULL).
+    #[cfg(not(CONFIG_X86_64))]
+    fn gate(&self) -> Option<&VmaRef> {
+        None
     }
 }
 
