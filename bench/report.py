@@ -433,6 +433,19 @@ def profile_section(R, L):
             L.append(table(["symbol", "%"], rows) + "\n")
 
 
+MODULE_WORK = "the module's own work (records, buffers, copy-out)"
+
+
+def module_work(sym):
+    """Whether a profile symbol is the module's own work (records, buffers, copy-out)."""
+    s = sym.split()[0]
+    return "process_getinfo_mod" in sym or "kvec" in s or "uaccess" in s \
+        or "drop_in_place" in s \
+        or s in ("memcpy_orig", "memset_orig", "__pi_memset", "rep_movs_alternative",
+                 "_copy_to_user", "rust_helper_copy_to_user", "rust_helper_is_vm_hugetlb_page",
+                 "rust_helper_file_user_inode", "inode_ino_dev")
+
+
 # Profile symbols by what they do (heuristic, by name).
 def category(sym, maps):
     s = sym.split()[0]
@@ -460,18 +473,16 @@ def category(sym, maps):
         if "task_state" in s or "task_comm" in s or "task_prio" in s or "nice" in s \
                 or "oom" in s or "policy" in s:
             return "other facts (state, comm, prio, oom)"
-    if "process_getinfo_mod" in sym or "kvec" in s or "uaccess" in s or "drop_in_place" in s \
-            or s in ("memcpy_orig", "memset_orig", "__pi_memset", "rep_movs_alternative",
-                     "_copy_to_user", "rust_helper_copy_to_user", "rust_helper_is_vm_hugetlb_page",
-                     "rust_helper_file_user_inode", "inode_ino_dev"):
-        return "the module's own work (records, buffers, copy-out)"
+    if module_work(sym):
+        return MODULE_WORK
     return "other kernel"
 
 
-def breakdown(x, maps):
+def breakdown(x, classify):
+    """The profile `x` by kind of work: `classify(sym)` names each symbol's kind."""
     cats = {}
     for h in x["top"]:
-        c = category(h["sym"], maps)
+        c = classify(h["sym"])
         cats[c] = cats.get(c, 0) + h["pct"]
     listed = sum(h["pct"] for h in x["top"])
     cats["other kernel"] = cats.get("other kernel", 0) + max(0.0, 100 - listed)
@@ -521,10 +532,8 @@ def scan_category(sym):
     if s.startswith(("_raw_spin_unlock_irq", "_raw_spin_lock_irq")) or "percpu_counter" in s \
             or "cputime" in s or "lock_task_sighand" in s:
         return IRQOFF
-    if "process_getinfo_mod" in sym or "kvec" in s or "uaccess" in s or "drop_in_place" in s \
-            or s in ("memcpy_orig", "memset_orig", "__pi_memset", "rep_movs_alternative",
-                     "_copy_to_user", "rust_helper_copy_to_user"):
-        return "the module's own work (records, buffers, copy-out)"
+    if module_work(sym):
+        return MODULE_WORK
     return "other kernel"
 
 
@@ -534,12 +543,7 @@ def scan_why(prof, pgi, procfs, target, p_us, g_us):
     x = prof["methods"].get(pgi) if prof else None
     if not x:
         return "No profile of this method in this run: the shares of its time are not known."
-    cats = {}
-    for h in x["top"]:
-        c = scan_category(h["sym"])
-        cats[c] = cats.get(c, 0) + h["pct"]
-    cats["other kernel"] = cats.get("other kernel", 0) + max(
-        0.0, 100 - sum(h["pct"] for h in x["top"]))
+    cats = breakdown(x, scan_category)
     shared_names = SHARED_WITH.get(pgi, ())
     shared_names = tuple(c for c in shared_names if cats.get(c, 0) > 0)
     shared = sum(cats.get(c, 0) for c in shared_names)
@@ -559,7 +563,7 @@ def scan_why(prof, pgi, procfs, target, p_us, g_us):
                 f"below the {target:.0f}x target, whatever the call's own costs: "
                 + REMEDY.get(pgi, "the shared work is the floor") + ".")
     else:
-        own = cats.get("the module's own work (records, buffers, copy-out)", 0)
+        own = cats.get(MODULE_WORK, 0)
         txt += (f"That work alone would allow {cap:.0f}x, so the target is missed by the rest: "
                 f"the module's own work (records, buffers, copy-out) is {own:.0f}% and other "
                 f"kernel work {cats.get('other kernel', 0):.0f}%, which is issue 13's to cut.")
@@ -591,7 +595,7 @@ def why_section(P, M, R, L):
                 x = prof_p["methods"].get(m)
                 if not x:
                     continue
-                cats = breakdown(x, False)
+                cats = breakdown(x, lambda sym: category(sym, False))
                 L.append(f"`{m}` profile by kind of work (N={prof_p['n']:,}; by symbol name, "
                          "so approximate): " + ", ".join(
                              f"{k} {v:.0f}%" for k, v in
@@ -607,7 +611,7 @@ def why_section(P, M, R, L):
                    f"per VMA, process_getinfo {p:.0f} ns: a 40x win needs {t / 40:.0f} ns per "
                    "VMA, everything included. ")
             if prof_m and "pgi_maps" in prof_m["methods"]:
-                cats = breakdown(prof_m["methods"]["pgi_maps"], True)
+                cats = breakdown(prof_m["methods"]["pgi_maps"], lambda sym: category(sym, True))
                 shared = sum(v for k, v in cats.items() if "shared with maps" in k)
                 floor = p * shared / 100
                 txt += ("Its profile by kind of work: " + ", ".join(
