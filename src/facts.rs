@@ -239,7 +239,8 @@ impl Facts {
         Ok(())
     }
 
-    /// `VM_SEQ` and `MEMORY_MAP`, under one hold of the mmap read lock.
+    /// `VM_SEQ` and `MEMORY_MAP`, in one mmap-lock section: the cookie is read under the
+    /// hold in which the map written is the mm's map.
     fn locked(
         &mut self,
         f: &TaskFacts<'_>,
@@ -247,19 +248,24 @@ impl Facts {
         buf: &mut RecordBuf,
         r: &mut ProcRec,
     ) -> Result {
+        let want_seq = self.wants(uapi::INFO_VM_SEQ);
+        let mut seq = None;
         if self.wants(uapi::INFO_MEMORY_MAP) {
             // Room for every VMA and the gate VMA, allocated before the lock is taken; names
             // (and VMAs added meanwhile) may still grow the buffer.
             buf.reserve_vmas(sys::mm_map_count(mm).saturating_add(1))?;
-        }
-        let lock = MmapRead::lock(mm)?;
-        if self.wants(uapi::INFO_VM_SEQ) {
-            r.vm_seq = f.vm_seq(&lock);
-            r.mask |= uapi::INFO_VM_SEQ;
-        }
-        if self.wants(uapi::INFO_MEMORY_MAP) {
-            self.maps.write(&lock, buf, r)?;
+            self.maps.write(mm, buf, r, |lock| {
+                if want_seq {
+                    seq = Some(f.vm_seq(lock));
+                }
+            })?;
             r.mask |= uapi::INFO_MEMORY_MAP;
+        } else if want_seq {
+            seq = Some(f.vm_seq(&MmapRead::lock(mm)?));
+        }
+        if let Some(s) = seq {
+            r.vm_seq = s;
+            r.mask |= uapi::INFO_VM_SEQ;
         }
         Ok(())
     }

@@ -1,20 +1,44 @@
 // SPDX-License-Identifier: GPL-2.0
 
-//! The memory map of one process: every VMA in address order, taken under
-//! one hold of the mmap read lock, with the names /proc/PID/maps prints.
-//! Identical names within a record are stored once (a hash table of the
-//! names already written), and the name of a mapped file is rendered once
-//! per record, however many VMAs map it (a cache keyed by the file's path).
+//! The memory map of one process: every VMA in address order, with the names
+//! /proc/PID/maps prints. Identical names within a record are stored once (a
+//! hash table of the names already written), and the name of a mapped file is
+//! rendered once per record, however many VMAs map it (a cache keyed by the
+//! file's path).
+//!
+//! A large map is read in chunks (of [`VMA_CHUNK`] VMAs, or a quarter of
+//! those read so far if that is more), and the mmap read lock is let go
+//! between chunks, so that a writer waits for one chunk, not for the whole
+//! map. The map is still one picture: when the lock is taken again and the
+//! mm's write sequence has moved, the VMAs already read are compared with the
+//! tree, and those that changed, appeared or went are read again or dropped,
+//! so that what was read is the map of the latest hold. The record is written
+//! from what was read after the lock is let go for the last time.
 
 use core::ptr::NonNull;
-use kernel::{alloc::KVVec, ffi::c_void, num::casts::u32_as_usize, prelude::*};
+use kernel::{
+    alloc::KVVec,
+    ffi::c_void,
+    mm::MmWithUser,
+    num::casts::{u32_as_usize, usize_as_u64},
+    prelude::*,
+};
 
 use crate::{
     rules,
     serialize::{call_gfp, RecordBuf},
-    sys::{MmapRead, Vma, VmaName},
+    sys::{self, MmapRead, Vma, VmaIdent, VmaName},
     uapi::{self, ProcRec, ProcRecVma},
 };
+
+/// The fewest VMAs read under one hold of the mmap read lock before it is let go: a fraction
+/// of a millisecond of work (bench/results: a 100,000-VMA map takes about 20 ms).
+const VMA_CHUNK: usize = 1024;
+
+/// The most holds of the lock for one map: chunks grow by a quarter, so a map of a million
+/// VMAs takes about 30; after this many the rest is read under one hold, whatever a writer
+/// does meanwhile.
+const MAX_HOLDS: u32 = 64;
 
 /// The first size of the buffer names are rendered into: `PATH_MAX`, the longest path most
 /// programs can open. Longer names (a file reached through relative paths, deeper than
@@ -34,8 +58,23 @@ const _: () = assert!(VMA_SIZE as usize == uapi::PROCREC_VMA_SIZE);
 /// Writes memory maps into records; its buffers are reused across records.
 pub(crate) struct MapWriter {
     scratch: KVVec<u8>,
-    names: NameTable,
+    /// The names of the VMAs read, each NUL-terminated.
+    pool: KVVec<u8>,
     paths: PathCache,
+    /// The VMAs read, in address order.
+    items: KVVec<Item>,
+    /// The other buffer of [`Self::revalidate`].
+    spare: KVVec<Item>,
+    names: NameTable,
+}
+
+/// A VMA as it was read under the lock.
+#[derive(Clone, Copy)]
+struct Item {
+    ident: VmaIdent,
+    /// As it is written, but for `backing_file_name_offset`: 0 for no name, else the offset
+    /// of the name in the pool plus one.
+    vma: ProcRecVma,
 }
 
 impl MapWriter {
@@ -47,73 +86,232 @@ impl MapWriter {
         }
         Ok(Self {
             scratch,
-            names: NameTable::new(),
+            pool: KVVec::new(),
             paths: PathCache::new(),
+            items: KVVec::new(),
+            spare: KVVec::new(),
+            names: NameTable::new(),
         })
     }
 
-    /// Appends the VMA chain of the locked mm to `buf` and fills `first_vma_offset` and
-    /// `nr_vmas` of `rec`.
+    /// Appends the VMA chain of `mm` to `buf` and fills `first_vma_offset` and `nr_vmas` of
+    /// `rec`. `last_hold` runs under the last hold of the mmap lock, whose map is the one
+    /// written, for the facts taken in the same section.
     pub(crate) fn write(
         &mut self,
-        lock: &MmapRead<'_>,
+        mm: &MmWithUser,
         buf: &mut RecordBuf,
         rec: &mut ProcRec,
+        last_hold: impl FnOnce(&MmapRead<'_>),
     ) -> Result {
-        self.names.clear();
+        self.items.clear();
+        self.pool.clear();
         self.paths.clear();
-        let mut nr: u32 = 0;
-        let mut prev_vma: Option<usize> = None;
-
-        for vma in lock.vmas() {
-            let (prot, mut flags) = vma.prot_and_flags();
-            let file = vma.file();
-            // A name that is a file's path is rendered once per record; any other name once per
-            // VMA: two VMAs of one file can still have different names (named shared anonymous
-            // memory, [anon_shmem:NAME], is named per VMA, and then has no path key).
-            let key = file.as_ref().and_then(|_| vma.path_key());
-            let cached = key.and_then(|k| self.paths.get(k));
-            let (name_offset, special) = match cached {
-                Some(hit) => hit,
-                None => {
-                    let named = match render_name(&mut self.scratch, &vma)? {
-                        None => (0, false),
-                        Some(name) => (self.names.intern(buf, name)?, name.first() == Some(&b'[')),
-                    };
-                    if let Some(k) = key {
-                        self.paths.put(k, named);
-                    }
-                    named
-                }
+        // Room for every VMA, allocated before the lock is taken.
+        let hint = sys::mm_map_count(mm).saturating_add(1);
+        self.items.reserve(hint, call_gfp())?;
+        let mut lock = MmapRead::lock(mm)?;
+        // Without a write sequence a change cannot be seen: then one hold.
+        let mut seq = lock.write_seq();
+        let mut brk = lock.brk();
+        let mut resume: u64 = 0;
+        let mut holds: u32 = 1;
+        loop {
+            let max = match seq {
+                Some(_) if holds < MAX_HOLDS => VMA_CHUNK.max(self.items.len() / 4),
+                _ => usize::MAX,
             };
-            if special {
-                flags |= uapi::PROCREC_VMA_SPECIAL;
+            if self.chunk(&lock, &mut resume, max)? {
+                break;
             }
-            let mut v = ProcRecVma {
-                size: VMA_SIZE,
-                start: vma.start(),
-                end: vma.end(),
-                prot,
-                flags,
-                backing_file_name_offset: name_offset,
-                ..Default::default()
+            drop(lock);
+            if sys::fatal_signal_pending() {
+                return Err(EINTR);
+            }
+            sys::cond_resched();
+            lock = MmapRead::lock(mm)?;
+            holds = holds.saturating_add(1);
+            let now = lock.write_seq();
+            if now != seq {
+                // The break decides which VMA is `[heap]`: when it moved, the VMAs between the
+                // old and the new one are read again.
+                let b = lock.brk();
+                let heap = (b != brk).then(|| (b.0.min(brk.0), b.1.max(brk.1)));
+                resume = self.revalidate(&lock, resume, heap)?;
+                (seq, brk) = (now, b);
+            }
+        }
+        let gate = match lock.gate() {
+            Some(g) => Some(self.read(&g)?),
+            None => None,
+        };
+        last_hold(&lock);
+        drop(lock);
+        self.emit(buf, rec, gate)
+    }
+
+    /// Reads up to `max` VMAs from `*resume` on, and moves `*resume` past them; `Ok(true)`
+    /// when the tree has no more.
+    fn chunk(&mut self, lock: &MmapRead<'_>, resume: &mut u64, max: usize) -> Result<bool> {
+        let mut vmas = lock.vmas_from(*resume);
+        for _ in 0..max {
+            let Some(vma) = vmas.next() else {
+                return Ok(true);
             };
-            if let Some(f) = file {
-                (v.inode, v.dev_major, v.dev_minor, v.file_offset) =
-                    (f.inode, f.dev_major, f.dev_minor, f.offset);
+            let item = self.read(&vma)?;
+            self.items.push(item, call_gfp())?;
+            *resume = item.vma.end;
+        }
+        Ok(false)
+    }
+
+    /// Brings the VMAs read below `end` up to date with the tree: those unchanged are kept,
+    /// those changed or new are read, those gone are dropped; the VMAs in `heap` (addresses,
+    /// inclusive) are read again, as their names may have changed. Returns where the next
+    /// chunk starts.
+    fn revalidate(
+        &mut self,
+        lock: &MmapRead<'_>,
+        end: u64,
+        heap: Option<(usize, usize)>,
+    ) -> Result<u64> {
+        // A path's address may now be another file's.
+        self.paths.clear();
+        let old = core::mem::take(&mut self.items);
+        let mut new = core::mem::take(&mut self.spare);
+        new.clear();
+        let mut j = 0usize;
+        for vma in lock.vmas_from(0) {
+            let start = vma.start();
+            if start >= end {
+                break;
+            }
+            // Items below this VMA are of VMAs that went.
+            while old.get(j).is_some_and(|it| it.vma.start < start) {
+                j = j.wrapping_add(1);
+            }
+            let kept = old
+                .get(j)
+                .filter(|it| it.ident == vma.ident() && !in_range(&it.vma, heap))
+                .copied();
+            let item = match kept {
+                Some(it) => {
+                    j = j.wrapping_add(1);
+                    it
+                }
+                None => self.read(&vma)?,
+            };
+            new.push(item, call_gfp())?;
+        }
+        let resume = new.last().map_or(0, |it| it.vma.end);
+        self.items = new;
+        self.spare = old;
+        Ok(resume)
+    }
+
+    /// What is written for `vma`, its name into the pool.
+    fn read(&mut self, vma: &Vma<'_>) -> Result<Item> {
+        let (prot, mut flags) = vma.prot_and_flags();
+        let file = vma.file();
+        // A name that is a file's path is rendered once per map; any other name once per
+        // VMA: two VMAs of one file can still have different names (named shared anonymous
+        // memory, [anon_shmem:NAME], is named per VMA, and then has no path key). The path
+        // cache is emptied whenever the map changed, so a key (an address) is only compared
+        // with keys taken while the files that hold them were all mapped.
+        let key = file.as_ref().and_then(|_| vma.path_key());
+        let (name, special) = match key.and_then(|k| self.paths.get(k)) {
+            Some(hit) => hit,
+            None => {
+                let named = match render_name(&mut self.scratch, vma)? {
+                    None => (0, false),
+                    Some(name) => (
+                        pool_push(&mut self.pool, name)?,
+                        name.first() == Some(&b'['),
+                    ),
+                };
+                if let Some(k) = key {
+                    self.paths.put(k, named);
+                }
+                named
+            }
+        };
+        if special {
+            flags |= uapi::PROCREC_VMA_SPECIAL;
+        }
+        let mut v = ProcRecVma {
+            size: VMA_SIZE,
+            start: vma.start(),
+            end: vma.end(),
+            prot,
+            flags,
+            backing_file_name_offset: name,
+            ..Default::default()
+        };
+        if let Some(f) = file {
+            (v.inode, v.dev_major, v.dev_minor, v.file_offset) =
+                (f.inode, f.dev_major, f.dev_minor, f.offset);
+        }
+        Ok(Item {
+            ident: vma.ident(),
+            vma: v,
+        })
+    }
+
+    /// Writes the VMAs read, then `gate`, as the record's chain.
+    fn emit(&mut self, buf: &mut RecordBuf, rec: &mut ProcRec, gate: Option<Item>) -> Result {
+        self.names.clear();
+        // The pool offset and buffer offset of the last name written: the VMAs of one file
+        // are adjacent and share their pool name.
+        let mut last: Option<(u32, u32)> = None;
+        let mut prev: Option<usize> = None;
+        let mut nr: u32 = 0;
+        for item in Iterator::chain(self.items.iter(), gate.iter()) {
+            let mut v = item.vma;
+            if let Some(at) = v.backing_file_name_offset.checked_sub(1) {
+                v.backing_file_name_offset = match last {
+                    Some((p, b)) if p == at => b,
+                    _ => {
+                        let b = self.names.intern(buf, pool_str(&self.pool, at))?;
+                        last = Some((at, b));
+                        b
+                    }
+                };
             }
             let local = buf.push_vma(&v)?;
             let link = buf.abs(local)?;
-            match prev_vma {
+            match prev {
                 Some(p) => buf.link_vma(p, link),
                 None => rec.first_vma_offset = link,
             }
-            prev_vma = Some(local);
+            prev = Some(local);
             nr = nr.checked_add(1).ok_or(EOVERFLOW)?;
         }
         rec.nr_vmas = nr;
         Ok(())
     }
+}
+
+/// Whether `v` meets the address range `r` (inclusive).
+fn in_range(v: &ProcRecVma, r: Option<(usize, usize)>) -> bool {
+    r.is_some_and(|(lo, hi)| {
+        let (lo, hi) = (usize_as_u64(lo), usize_as_u64(hi));
+        v.start <= hi && v.end >= lo
+    })
+}
+
+/// Appends `name` and a NUL to the pool; returns its offset plus one.
+fn pool_push(pool: &mut KVVec<u8>, name: &[u8]) -> Result<u32> {
+    let at = u32::try_from(pool.len())?.checked_add(1).ok_or(EOVERFLOW)?;
+    pool.extend_from_slice(name, call_gfp())?;
+    pool.push(0, call_gfp())?;
+    Ok(at)
+}
+
+/// The name at offset `at` of the pool, without its NUL.
+fn pool_str(pool: &[u8], at: u32) -> &[u8] {
+    let tail = pool.get(u32_as_usize(at)..).unwrap_or(&[]);
+    let len = tail.iter().position(|&b| b == 0).unwrap_or(tail.len());
+    tail.get(..len).unwrap_or(&[])
 }
 
 /// The name of `vma`, rendered into `scratch`, which grows until the name fits.
@@ -143,11 +341,12 @@ fn render_name<'s>(scratch: &'s mut KVVec<u8>, vma: &Vma<'s>) -> Result<Option<&
     })
 }
 
-/// Names of mapped files already stored in the current record, by path: a small direct-mapped
+/// Names of mapped files already read for the current map, by path: a small direct-mapped
 /// cache in front of rendering them. A library is mapped by a few consecutive VMAs, so a few
 /// slots catch nearly every repeat; a miss only renders the name again.
 struct PathCache {
-    /// `(path address, name offset in the buffer, special)`; address 0 marks an empty slot.
+    /// `(path address, name offset in the pool plus one, special)`; address 0 marks an empty
+    /// slot.
     slots: [(usize, u32, bool); PATH_SLOTS],
 }
 

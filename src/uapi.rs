@@ -163,7 +163,7 @@ pub(crate) struct ProcRec {
 
 /// `struct procrec_vma`.
 #[repr(C)]
-#[derive(Default)]
+#[derive(Clone, Copy, Default)]
 pub(crate) struct ProcRecVma {
     pub(crate) size: u32,
     pub(crate) next_procrec_vma_offset: u32,

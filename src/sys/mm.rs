@@ -3,7 +3,7 @@
 //! An mm's mmap read lock, its VMAs in the order /proc/PID/maps lists them,
 //! and what maps prints for each.
 
-use core::{ffi::CStr, ptr::NonNull};
+use core::{ffi::CStr, marker::PhantomData, mem::MaybeUninit, ptr::NonNull};
 use kernel::{
     bindings,
     error::from_err_ptr,
@@ -39,26 +39,100 @@ impl<'a> MmapRead<'a> {
         self.0.mm().as_raw()
     }
 
-    /// Every VMA in address order, then the gate VMA (as /proc/PID/maps lists them).
-    pub(crate) fn vmas(&self) -> impl Iterator<Item = Vma<'_>> + '_ {
-        Iterator::chain(self.0.vmas(), self.gate()).map(Vma)
+    /// The VMAs that end above `addr`, in address order (the gate VMA not included).
+    pub(crate) fn vmas_from(&self, addr: u64) -> VmasFrom<'_> {
+        let mut vmi = MaybeUninit::<bindings::vma_iterator>::uninit();
+        // A user address fits an `unsigned long`; a larger one finds no VMA.
+        let addr = usize::try_from(addr).unwrap_or(usize::MAX);
+        // SAFETY: `vmi` is valid for writes; the mm is valid and its mmap lock is held.
+        unsafe { bindings::vma_iter_init(vmi.as_mut_ptr(), self.mm_ptr(), addr) };
+        VmasFrom {
+            // SAFETY: `vma_iter_init()` initialised the iterator, which holds no pointer to
+            // itself and so may be moved.
+            vmi: unsafe { vmi.assume_init() },
+            _lock: PhantomData,
+        }
+    }
+
+    /// The mmap-lock write sequence of the mm: it moves whenever the mmap lock is taken for
+    /// writing, so across every change of the memory map. `None` if this kernel keeps none
+    /// (`!CONFIG_PER_VMA_LOCK`).
+    #[cfg(CONFIG_PER_VMA_LOCK)]
+    pub(crate) fn write_seq(&self) -> Option<u32> {
+        // SAFETY: The mm is valid; writers of the sequence hold the mmap lock for writing,
+        // which the read hold excludes.
+        Some(unsafe { (*self.mm_ptr()).__bindgen_anon_1.mm_lock_seq.sequence })
+    }
+
+    /// See above: this kernel keeps no write sequence.
+    #[cfg(not(CONFIG_PER_VMA_LOCK))]
+    pub(crate) fn write_seq(&self) -> Option<u32> {
+        None
+    }
+
+    /// The mm's `start_brk` and `brk`, which decide which VMA /proc/PID/maps calls `[heap]`.
+    pub(crate) fn brk(&self) -> (usize, usize) {
+        // SAFETY: The mm is valid; `brk()` changes them under the mmap write lock, which the
+        // read hold excludes.
+        unsafe {
+            let mm = &(*self.mm_ptr()).__bindgen_anon_1;
+            (mm.start_brk, mm.brk)
+        }
     }
 
     /// The gate VMA: x86_64's `[vsyscall]` (`__HAVE_ARCH_GATE_AREA`), when it is mapped.
+    /// /proc/PID/maps lists it after every VMA of the tree.
     #[cfg(CONFIG_X86_64)]
-    fn gate(&self) -> Option<&VmaRef> {
+    pub(crate) fn gate(&self) -> Option<Vma<'_>> {
         // SAFETY: The mm is valid and locked; the gate VMA is static, or NULL.
         let gate = unsafe { bindings::get_gate_vma(self.mm_ptr()) };
         // SAFETY: A non-NULL gate VMA is static, so valid for as long as the lock is held.
-        (!gate.is_null()).then(|| unsafe { VmaRef::from_raw(gate) })
+        (!gate.is_null()).then(|| Vma(unsafe { VmaRef::from_raw(gate) }))
     }
 
     /// The gate VMA: none on this architecture (arm64 has no gate area, and
     /// `get_gate_vma()` is an inline that returns NULL).
     #[cfg(not(CONFIG_X86_64))]
-    fn gate(&self) -> Option<&VmaRef> {
+    pub(crate) fn gate(&self) -> Option<Vma<'_>> {
         None
     }
+}
+
+/// The VMAs of a locked mm from an address on, in address order.
+pub(crate) struct VmasFrom<'a> {
+    vmi: bindings::vma_iterator,
+    _lock: PhantomData<&'a MmapRead<'a>>,
+}
+
+impl<'a> Iterator for VmasFrom<'a> {
+    type Item = Vma<'a>;
+
+    fn next(&mut self) -> Option<Vma<'a>> {
+        // SAFETY: The iterator was initialised for an mm whose mmap lock is held for `'a`.
+        let vma = unsafe { bindings::vma_next(&mut self.vmi) };
+        // SAFETY: A VMA found in the tree is valid while the mmap lock is held (`'a`).
+        (!vma.is_null()).then(|| Vma(unsafe { VmaRef::from_raw(vma) }))
+    }
+}
+
+/// What identifies a VMA and everything /proc/PID/maps prints for it but its name. Two
+/// identities taken under different holds of the mmap lock are equal only if the VMA was not
+/// changed in between: every change of a VMA's fields write-locks it (`vma_start_write()`),
+/// which stores the mm's write sequence in it, and a removal frees it. (A VMA freed and
+/// another allocated at its address with the same range, flags, offset and `struct file`,
+/// never write-locked, would compare equal: it then reads the same, but for a file renamed
+/// in between, whose name no lock protects.)
+///
+/// Never dereferenced: the VMA it was taken from may be gone.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) struct VmaIdent {
+    vma: usize,
+    start: usize,
+    end: usize,
+    flags: usize,
+    pgoff: usize,
+    file: usize,
+    lock_seq: u32,
 }
 
 /// A VMA, valid while the mmap lock is held.
@@ -83,6 +157,32 @@ pub(crate) enum VmaName<'a> {
 impl<'a> Vma<'a> {
     fn raw(&self) -> *mut bindings::vm_area_struct {
         self.0.as_ptr()
+    }
+
+    /// This VMA's identity (see [`VmaIdent`]).
+    pub(crate) fn ident(&self) -> VmaIdent {
+        // SAFETY: The VMA is valid under the mmap lock, which keeps these fields stable.
+        let (pgoff, file) = unsafe { ((*self.raw()).vm_pgoff, (*self.raw()).vm_file) };
+        VmaIdent {
+            vma: self.raw().addr(),
+            start: self.0.start(),
+            end: self.0.end(),
+            flags: self.0.flags(),
+            pgoff,
+            file: file.addr(),
+            lock_seq: self.lock_seq(),
+        }
+    }
+
+    #[cfg(CONFIG_PER_VMA_LOCK)]
+    fn lock_seq(&self) -> u32 {
+        // SAFETY: The VMA is valid; `vm_lock_seq` is read reliably under the mmap lock.
+        unsafe { (*self.raw()).vm_lock_seq }
+    }
+
+    #[cfg(not(CONFIG_PER_VMA_LOCK))]
+    fn lock_seq(&self) -> u32 {
+        0
     }
 
     pub(crate) fn start(&self) -> u64 {
