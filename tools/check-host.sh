@@ -98,7 +98,10 @@ unpacked_tests() {
 	# Nothing of the repository around it: a directory outside it, with the package's files.
 	local dir files rc
 	dir=$(mktemp -d) || return 1
-	tar -xzf "$crate" -C "$dir" &&
+	# The .crate keeps its files' old times: new ones make cargo build them again, where the
+	# target directory shared between runs would else reuse test binaries that name the
+	# unpacked directory of an earlier run (env!("CARGO_MANIFEST_DIR")).
+	tar -xzf "$crate" -C "$dir" && find "$dir" -type f -exec touch {} + &&
 		(cd "$dir"/process-getinfo-* && CARGO_TARGET_DIR=$CARGO_TARGET_DIR/unpacked-target \
 			cargo test --all-features) &&
 		files=$(tar -tzf "$crate") &&
