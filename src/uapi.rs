@@ -61,7 +61,7 @@ pub(crate) const SUPPORTED_MASK: u64 = supported_mask(cfg!(CONFIG_PER_VMA_LOCK))
 /// The facts that live in records (all but the header's MEMINFO).
 pub(crate) const RECORD_MASK: u64 = SUPPORTED_MASK & !INFO_MEMINFO;
 
-/// The facts read under the target's mmap lock, in one hold.
+/// The facts read under the target's mmap lock: the map and the vm_seq of its last hold.
 pub(crate) const MM_LOCKED_MASK: u64 = INFO_VM_SEQ | INFO_MEMORY_MAP;
 
 /// The facts that need ptrace read access to the target's mm (the check of /proc/PID/maps and

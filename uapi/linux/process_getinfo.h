@@ -57,9 +57,9 @@
  * Consistency.  The task set and all ids (tid, tgid, ppid) are taken in one
  * pass under the task list lock, so thread ids line up with their processes.
  * The other facts are read afterwards, one task at a time; the memory map and
- * vm_seq of one process are read under one hold of its mmap lock, so they are
- * one consistent picture; MEMORY_ROLLUP is the walk of smaps_rollup, which
- * lets the lock go when a writer waits.  CPU_TIMES are the thread group's
+ * vm_seq of one process are one consistent picture, the map of the last hold
+ * of its mmap lock (which a long walk, and MEMORY_ROLLUP's smaps_rollup walk,
+ * let go when a writer waits).  CPU_TIMES are the thread group's
  * totals in a process's record and the thread's own under THREADS.  Records
  * of explicit ids follow the order of @proc; under THREADS each process's
  * threads are adjacent; under ALL the order is unspecified but each visible
