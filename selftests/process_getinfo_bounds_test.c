@@ -47,10 +47,12 @@
 #define NR_LONG			5
 
 /* map_walk_is_one_picture */
-#define TORN_PAGES		20000	/* one VMA each: many of the module's chunks */
+#define TORN_MARKERS		8
+#define TORN_SEG		2500	/* pages after each marker: one VMA each */
+#define TORN_PAGES		(TORN_MARKERS * TORN_SEG)	/* many of the module's chunks */
 #define TORN_MS			10000
 #define TORN_MIN_CALLS		5
-#define TORN_MIN_ROUNDS		100	/* writer rounds while the calls ran */
+#define TORN_MIN_ROUNDS		100	/* writer steps while the calls ran */
 
 FIXTURE(bounds)
 {
@@ -615,20 +617,20 @@ TEST_F(bounds, long_names_as_maps_prints_them)
 /* ---- map_walk_is_one_picture ---- */
 
 /*
- * The child's map: TORN_PAGES pages of alternating protection (one VMA
- * each) between two marker pages, @low below them and @high above, and
- * PROT_NONE guard pages outside the markers (so that no neighbour merges
- * with them).  A thread of the child moves the markers in rounds, each step
- * one system call: map @high, unmap @low, map @low, unmap @high.  So the
- * map always holds at least one marker; a walk that saw @low's page after
- * one step and @high's after a later one could find neither.
+ * The child's map: TORN_MARKERS marker slots spread over TORN_PAGES pages of
+ * alternating protection (one VMA each), a PROT_NONE guard page below them.
+ * A thread of the child moves a token around the slots, each step one
+ * system call: map slot i + 1, unmap slot i, i = i + 1 (modulo
+ * TORN_MARKERS).  So at every instant the map holds the marker of one slot,
+ * or of two adjacent ones.  A walk that saw some slots before a step and
+ * others after can see no marker, two apart, or three.
  *
  * The struct lives in memory shared with the parent.
  */
 struct torn_map {
-	unsigned long rounds;	/* rounds done by the writer */
+	unsigned long rounds;	/* steps done by the writer */
 	unsigned long stop;	/* set by the parent to end the writer */
-	uintptr_t low, high;	/* set by the child's setup */
+	uintptr_t slot[TORN_MARKERS];	/* set by the child's setup */
 };
 
 static bool torn_map_page(uintptr_t at, bool map)
@@ -644,11 +646,14 @@ static bool torn_map_page(uintptr_t at, bool map)
 static void *torn_writer(void *arg)
 {
 	struct torn_map *t = arg;
+	int i = 0;
 
 	while (!__atomic_load_n(&t->stop, __ATOMIC_RELAXED)) {
-		if (!torn_map_page(t->high, true) || !torn_map_page(t->low, false) ||
-		    !torn_map_page(t->low, true) || !torn_map_page(t->high, false))
-			break;	/* the parent sees the rounds stop */
+		int next = (i + 1) % TORN_MARKERS;
+
+		if (!torn_map_page(t->slot[next], true) || !torn_map_page(t->slot[i], false))
+			break;	/* the parent sees the steps stop */
+		i = next;
 		__atomic_add_fetch(&t->rounds, 1, __ATOMIC_RELAXED);
 	}
 	return NULL;
@@ -663,19 +668,27 @@ static int torn_setup(void *arg)
 	char *base;
 	int i, err;
 
-	/* guard, low, TORN_PAGES pages, high, guard */
-	base = mmap(NULL, (TORN_PAGES + 4) * pg, PROT_NONE,
+	/*
+	 * guard, then per marker: its slot and TORN_SEG pages, alternately
+	 * PROT_NONE and PROT_READ, the first PROT_NONE: a slot's neighbours
+	 * are never read-write like its marker, so that it merges with none.
+	 */
+	base = mmap(NULL, (1 + TORN_MARKERS * (TORN_SEG + 1) + 1) * pg, PROT_NONE,
 		    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 	if (base == MAP_FAILED)
 		return -1;
-	for (i = 2; i < TORN_PAGES + 2; i += 2)
-		if (mprotect(base + (long)i * pg, pg, PROT_READ))
+	for (i = 0; i < TORN_MARKERS; i++) {
+		char *slot = base + (1 + (long)i * (TORN_SEG + 1)) * pg;
+		int j;
+
+		t->slot[i] = (uintptr_t)slot;
+		for (j = 2; j <= TORN_SEG; j += 2)
+			if (mprotect(slot + (long)j * pg, pg, PROT_READ))
+				return -1;
+		if (munmap(slot, pg))
 			return -1;
-	t->low = (uintptr_t)base + pg;
-	t->high = (uintptr_t)base + (uintptr_t)(TORN_PAGES + 2) * pg;
-	/* @low is a marker (read-write, unlike its neighbours); @high starts unmapped. */
-	if (munmap((void *)t->low, pg) || !torn_map_page(t->low, true) ||
-	    munmap((void *)t->high, pg))
+	}
+	if (!torn_map_page(t->slot[0], true))
 		return -1;
 	err = pthread_create(&th, NULL, torn_writer, t);
 	if (err) {
@@ -685,17 +698,44 @@ static int torn_setup(void *arg)
 	return 0;
 }
 
+/* FNV-1a of @len bytes at @p, continuing from @h. */
+static __u64 torn_fold(__u64 h, const void *p, size_t len)
+{
+	const unsigned char *c = p;
+
+	while (len--)
+		h = (h ^ *c++) * 0x100000001b3ULL;
+	return h;
+}
+
+/* Whether the markers seen (bit i: slot i) are one, or two adjacent ones. */
+static bool torn_valid(unsigned int seen)
+{
+	int i;
+
+	for (i = 0; i < TORN_MARKERS; i++) {
+		unsigned int one = 1U << i, two = one | 1U << (i + 1) % TORN_MARKERS;
+
+		if (seen == one || seen == two)
+			return true;
+	}
+	return false;
+}
+
 /*
- * MEMORY_MAP of a 20,000-VMA map (walked in chunks) while a thread of its
- * process moves two marker pages: every snapshot holds at least one marker,
- * the other VMAs are all there, and the list is in address order.
+ * MEMORY_MAP of a 20,000-VMA map (read in several holds of the mmap lock,
+ * which the writer keeps asking for) while a thread of its process moves a
+ * token around the marker slots: every snapshot holds the markers of one
+ * instant, all the other VMAs, in address order, and the same named VMAs
+ * with the same names (which the walk keeps across holds).
  */
 TEST_F_TIMEOUT(bounds, map_walk_is_one_picture, 300)
 {
 	struct torn_map *t;
 	struct pgi_blocked b = { .setup = torn_setup };
 	struct pgi_child child;
-	long calls = 0, seen[4] = { 0 }, others = -1;
+	long calls = 0, pairs = 0, others = -1;
+	__u64 names0 = 0;
 	unsigned long rounds0, rounds;
 	long long end;
 	pid_t kid;
@@ -710,11 +750,12 @@ TEST_F_TIMEOUT(bounds, map_walk_is_one_picture, 300)
 	while (pgi_now_ms() < end) {
 		const struct procrec *rec;
 		const struct procrec_vma *v;
-		__u64 prev_end = 0;
+		unsigned int seen = 0;
+		__u64 prev_end = 0, names = 0xcbf29ce484222325ULL;
 		long n = 0, markers = 0;
-		int state = 0;
 		size_t used;
 		void *buf;
+		int i;
 
 		buf = pgi_getinfo_alloc(1, &kid, 0, PROCESS_INFO_MEMORY_MAP, &used);
 		ASSERT_NE(NULL, buf) TH_LOG("MEMORY_MAP: %s", strerror(errno));
@@ -726,28 +767,39 @@ TEST_F_TIMEOUT(bounds, map_walk_is_one_picture, 300)
 			ASSERT_LT(v->start, v->end);
 			prev_end = v->end;
 			n++;
-			if (v->start == t->low) {
-				state |= 1;
-				markers++;
-			} else if (v->start == t->high) {
-				state |= 2;
-				markers++;
+			if (v->backing_file_name_offset) {
+				const char *s = (const char *)buf + v->backing_file_name_offset;
+
+				names = torn_fold(names, &v->start, sizeof(v->start));
+				names = torn_fold(names, s, strlen(s) + 1);
 			}
+			for (i = 0; i < TORN_MARKERS; i++)
+				if (v->start == t->slot[i]) {
+					seen |= 1U << i;
+					markers++;
+				}
 		}
 		ASSERT_EQ(rec->nr_vmas, (__u32)n);
 		free(buf);
-		ASSERT_NE(0, state) TH_LOG("call %ld: neither marker: a torn map", calls);
-		if (others < 0)
+		ASSERT_TRUE(torn_valid(seen))
+			TH_LOG("call %ld: markers %#x: not one instant's", calls, seen);
+		if (others < 0) {
 			others = n - markers;
-		ASSERT_EQ(others, n - markers) TH_LOG("call %ld: %ld VMAs besides the markers, not %ld",
-						      calls, n - markers, others);
-		seen[state]++;
+			names0 = names;
+		}
+		/* Only anonymous markers move: the named VMAs stay as they were. */
+		ASSERT_EQ(names0, names)
+			TH_LOG("call %ld: the named VMAs differ from the first call's", calls);
+		ASSERT_EQ(others, n - markers)
+			TH_LOG("call %ld: %ld VMAs besides the markers, not %ld",
+			       calls, n - markers, others);
+		pairs += markers == 2;
 		calls++;
 	}
 	rounds = __atomic_load_n(&t->rounds, __ATOMIC_RELAXED) - rounds0;
 	__atomic_store_n(&t->stop, 1, __ATOMIC_RELAXED);
-	TH_LOG("%ld calls over %ld other VMAs; low only %ld, high only %ld, both %ld; %lu writer rounds",
-	       calls, others, seen[1], seen[2], seen[3], rounds);
+	TH_LOG("%ld calls over %ld other VMAs, %ld seeing two markers; %lu writer steps",
+	       calls, others, pairs, rounds);
 	EXPECT_GE(others, TORN_PAGES);
 	EXPECT_GE(calls, TORN_MIN_CALLS);
 	EXPECT_GE(rounds, (unsigned long)TORN_MIN_ROUNDS);

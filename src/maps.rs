@@ -6,14 +6,15 @@
 //! rendered once per record, however many VMAs map it (a cache keyed by the
 //! file's path).
 //!
-//! A large map is read in chunks (of [`VMA_CHUNK`] VMAs, or a quarter of
-//! those read so far if that is more), and the mmap read lock is let go
-//! between chunks, so that a writer waits for one chunk, not for the whole
-//! map. The map is still one picture: when the lock is taken again and the
-//! mm's write sequence has moved, the VMAs already read are compared with the
-//! tree, and those that changed, appeared or went are read again or dropped,
-//! so that what was read is the map of the latest hold. The record is written
-//! from what was read after the lock is let go for the last time.
+//! The map is read under the mmap read lock, which is let go when another
+//! task waits for it (after at least [`VMA_CHUNK`] VMAs, or an eighth of
+//! those read so far if that is more), so that a writer on a large map waits
+//! for a part of the walk, not for all of it. The map is still one picture:
+//! when the lock is taken again and the mm's write sequence has moved, the
+//! VMAs already read are compared with the tree, and those that changed,
+//! appeared or went are read again or dropped, so that what was read is the
+//! map of the latest hold. The record is written from what was read after
+//! the lock is let go for the last time.
 
 use core::ptr::NonNull;
 use kernel::{
@@ -31,14 +32,20 @@ use crate::{
     uapi::{self, ProcRec, ProcRecVma},
 };
 
-/// The fewest VMAs read under one hold of the mmap read lock before it is let go: a fraction
-/// of a millisecond of work (bench/results: a 100,000-VMA map takes about 20 ms).
+/// The fewest VMAs read under one hold of the mmap read lock before it is let go for a
+/// waiting task: a fraction of a millisecond of work (bench/results: a 100,000-VMA map takes
+/// about 20 ms).
 const VMA_CHUNK: usize = 1024;
 
-/// The most holds of the lock for one map: chunks grow by a quarter, so a map of a million
-/// VMAs takes about 30; after this many the rest is read under one hold, whatever a writer
-/// does meanwhile.
+/// The most holds of the lock for one map: each reads at least an eighth of what was read
+/// before, so a map of 100,000 VMAs takes at most about 40; after this many the rest is read
+/// under one hold, whatever a writer does meanwhile.
 const MAX_HOLDS: u32 = 64;
+
+/// The most times the VMAs already read are compared with a map that changed, each a walk
+/// of them under the lock: after this many, the rest is read under the hold of the last, so
+/// that a process changing its map all the time costs a walk a bounded multiple of one pass.
+const MAX_REVALIDATIONS: u32 = 8;
 
 /// The first size of the buffer names are rendered into: `PATH_MAX`, the longest path most
 /// programs can open. Longer names (a file reached through relative paths, deeper than
@@ -60,6 +67,8 @@ pub(crate) struct MapWriter {
     scratch: KVVec<u8>,
     /// The names of the VMAs read, each NUL-terminated.
     pool: KVVec<u8>,
+    /// The other buffer of [`Self::compact`].
+    spare_pool: KVVec<u8>,
     paths: PathCache,
     /// The VMAs read, in address order.
     items: KVVec<Item>,
@@ -87,6 +96,7 @@ impl MapWriter {
         Ok(Self {
             scratch,
             pool: KVVec::new(),
+            spare_pool: KVVec::new(),
             paths: PathCache::new(),
             items: KVVec::new(),
             spare: KVVec::new(),
@@ -107,38 +117,61 @@ impl MapWriter {
         self.items.clear();
         self.pool.clear();
         self.paths.clear();
-        // Room for every VMA, allocated before the lock is taken.
+        // Room for every VMA, allocated before the lock is taken. (A map that grows meanwhile,
+        // and comparing VMAs with a map that changed, allocate under it: a sleeping allocation
+        // is allowed there, charged to the caller, and fails rather than invoke the OOM killer.)
         let hint = sys::mm_map_count(mm).saturating_add(1);
         self.items.reserve(hint, call_gfp())?;
         let mut lock = MmapRead::lock(mm)?;
         // Without a write sequence a change cannot be seen: then one hold.
         let mut seq = lock.write_seq();
-        let mut brk = lock.brk();
+        let mut layout = lock.layout();
         let mut resume: u64 = 0;
         let mut holds: u32 = 1;
+        let mut revalidations: u32 = 0;
+        let mut dead_names = false;
         loop {
-            let max = match seq {
-                Some(_) if holds < MAX_HOLDS => VMA_CHUNK.max(self.items.len() / 4),
+            // Without a write sequence, or after `MAX_HOLDS`, the rest under this hold.
+            let least = match seq {
+                Some(_) if holds < MAX_HOLDS => VMA_CHUNK.max(self.items.len() / 8),
                 _ => usize::MAX,
             };
-            if self.chunk(&lock, &mut resume, max)? {
+            if self.chunk(&lock, &mut resume, least)? {
                 break;
             }
             drop(lock);
             if sys::fatal_signal_pending() {
                 return Err(EINTR);
             }
+            if core::mem::take(&mut dead_names) {
+                self.compact()?;
+            }
             sys::cond_resched();
             lock = MmapRead::lock(mm)?;
             holds = holds.saturating_add(1);
             let now = lock.write_seq();
-            if now != seq {
-                // The break decides which VMA is `[heap]`: when it moved, the VMAs between the
-                // old and the new one are read again.
-                let b = lock.brk();
-                let heap = (b != brk).then(|| (b.0.min(brk.0), b.1.max(brk.1)));
-                resume = self.revalidate(&lock, resume, heap)?;
-                (seq, brk) = (now, b);
+            let l = lock.layout();
+            if now != seq || l != layout {
+                // The break and the stack's start decide which VMAs are `[heap]` and
+                // `[stack]`: when they moved, the VMAs at the old and the new ones are read
+                // again.
+                let heap = (l.start_brk, l.brk) != (layout.start_brk, layout.brk);
+                let stack = l.start_stack != layout.start_stack;
+                let stale = [
+                    heap.then(|| (l.start_brk.min(layout.start_brk), l.brk.max(layout.brk))),
+                    stack.then(|| {
+                        (
+                            l.start_stack.min(layout.start_stack),
+                            l.start_stack.max(layout.start_stack),
+                        )
+                    }),
+                ];
+                (resume, dead_names) = self.revalidate(&lock, resume, stale)?;
+                (seq, layout) = (now, l);
+                revalidations = revalidations.saturating_add(1);
+                if revalidations >= MAX_REVALIDATIONS {
+                    holds = MAX_HOLDS;
+                }
             }
         }
         let gate = match lock.gate() {
@@ -150,38 +183,62 @@ impl MapWriter {
         self.emit(buf, rec, gate)
     }
 
-    /// Reads up to `max` VMAs from `*resume` on, and moves `*resume` past them; `Ok(true)`
-    /// when the tree has no more.
-    fn chunk(&mut self, lock: &MmapRead<'_>, resume: &mut u64, max: usize) -> Result<bool> {
-        let mut vmas = lock.vmas_from(*resume);
-        for _ in 0..max {
-            let Some(vma) = vmas.next() else {
-                return Ok(true);
-            };
+    /// Reads the VMAs from `*resume` on, and moves `*resume` past them: at least `least`, then
+    /// more until the tree has no more or another task waits for the lock. `Ok(true)` when
+    /// the tree has no more.
+    fn chunk(&mut self, lock: &MmapRead<'_>, resume: &mut u64, least: usize) -> Result<bool> {
+        let mut n = 0usize;
+        for vma in lock.vmas_from(*resume) {
+            if n >= least && lock.contended() {
+                return Ok(false);
+            }
             let item = self.read(&vma)?;
             self.items.push(item, call_gfp())?;
             *resume = item.vma.end;
+            n = n.wrapping_add(1);
         }
-        Ok(false)
+        Ok(true)
     }
 
     /// Brings the VMAs read below `end` up to date with the tree: those unchanged are kept,
-    /// those changed or new are read, those gone are dropped; the VMAs in `heap` (addresses,
-    /// inclusive) are read again, as their names may have changed. Returns where the next
-    /// chunk starts.
+    /// those changed or new are read, those gone are dropped; the VMAs that meet a range of
+    /// `stale` (addresses, inclusive) are read again, as their names may have changed.
+    /// Returns where the next chunk starts, and whether names in the pool are no longer used.
     fn revalidate(
         &mut self,
         lock: &MmapRead<'_>,
         end: u64,
-        heap: Option<(usize, usize)>,
-    ) -> Result<u64> {
+        stale: [Option<(usize, usize)>; 2],
+    ) -> Result<(u64, bool)> {
         // A path's address may now be another file's.
         self.paths.clear();
-        let old = core::mem::take(&mut self.items);
-        let mut new = core::mem::take(&mut self.spare);
-        new.clear();
+        let stale = |it: &Item, vma: &Vma<'_>| {
+            it.ident != vma.ident() || stale.iter().any(|&r| in_range(&it.vma, r))
+        };
+        // The VMAs read that are unchanged, from the lowest on: usually all of them, and then
+        // nothing is copied.
+        let mut same = 0usize;
+        let mut vmas = lock.vmas_from(0);
+        let first_other = loop {
+            match vmas.next() {
+                Some(vma) if vma.start() < end => match self.items.get(same) {
+                    Some(it) if !stale(it, &vma) => same = same.wrapping_add(1),
+                    _ => break Some(vma),
+                },
+                _ => break None,
+            }
+        };
+        if first_other.is_none() && same == self.items.len() {
+            return Ok((end, false));
+        }
+        // From the first difference on, the items are merged with the tree: kept if unchanged,
+        // read if changed or new, dropped if gone.
+        let mut old = core::mem::take(&mut self.spare);
+        old.clear();
+        old.extend_from_slice(self.items.get(same..).unwrap_or(&[]), call_gfp())?;
+        self.items.truncate(same);
         let mut j = 0usize;
-        for vma in lock.vmas_from(0) {
+        for vma in Iterator::chain(first_other.into_iter(), vmas) {
             let start = vma.start();
             if start >= end {
                 break;
@@ -190,23 +247,44 @@ impl MapWriter {
             while old.get(j).is_some_and(|it| it.vma.start < start) {
                 j = j.wrapping_add(1);
             }
-            let kept = old
-                .get(j)
-                .filter(|it| it.ident == vma.ident() && !in_range(&it.vma, heap))
-                .copied();
-            let item = match kept {
+            let item = match old.get(j).filter(|it| !stale(it, &vma)) {
                 Some(it) => {
                     j = j.wrapping_add(1);
-                    it
+                    *it
                 }
                 None => self.read(&vma)?,
             };
-            new.push(item, call_gfp())?;
+            self.items.push(item, call_gfp())?;
         }
-        let resume = new.last().map_or(0, |it| it.vma.end);
-        self.items = new;
         self.spare = old;
-        Ok(resume)
+        Ok((self.items.last().map_or(0, |it| it.vma.end), true))
+    }
+
+    /// Copies the names the VMAs read still use into a new pool, leaving out those of VMAs
+    /// read again or gone, so that a map that keeps changing cannot grow the pool without
+    /// bound. Called with the lock let go.
+    fn compact(&mut self) -> Result {
+        let mut pool = core::mem::take(&mut self.spare_pool);
+        pool.clear();
+        // The VMAs of one file are adjacent and share their pool name.
+        let mut last: Option<(u32, u32)> = None;
+        for it in self.items.iter_mut() {
+            let Some(at) = it.vma.backing_file_name_offset.checked_sub(1) else {
+                continue;
+            };
+            it.vma.backing_file_name_offset = match last {
+                Some((old, new)) if old == at => new,
+                _ => {
+                    let new = pool_push(&mut pool, pool_str(&self.pool, at))?;
+                    last = Some((at, new));
+                    new
+                }
+            };
+        }
+        self.spare_pool = core::mem::replace(&mut self.pool, pool);
+        // The cache holds offsets into the old pool.
+        self.paths.clear();
+        Ok(())
     }
 
     /// What is written for `vma`, its name into the pool.

@@ -70,13 +70,39 @@ impl<'a> MmapRead<'a> {
         None
     }
 
-    /// The mm's `start_brk` and `brk`, which decide which VMA /proc/PID/maps calls `[heap]`.
-    pub(crate) fn brk(&self) -> (usize, usize) {
-        // SAFETY: The mm is valid; `brk()` changes them under the mmap write lock, which the
-        // read hold excludes.
+    /// Whether another task waits for the mmap lock (`mmap_lock_is_contended()`).
+    #[cfg(not(CONFIG_PREEMPT_RT))]
+    pub(crate) fn contended(&self) -> bool {
+        // SAFETY: The mm is valid. `first_waiter` is read racily, as `rwsem_is_contended()`
+        // reads it (`data_race()`): a stale answer only ends a chunk early or late.
+        let waiter = unsafe {
+            core::ptr::addr_of!((*self.mm_ptr()).__bindgen_anon_1.mmap_lock.first_waiter)
+                .read_volatile()
+        };
+        !waiter.is_null()
+    }
+
+    /// See above: the rwsem of `PREEMPT_RT` is not read here; a chunk then never ends early.
+    #[cfg(CONFIG_PREEMPT_RT)]
+    pub(crate) fn contended(&self) -> bool {
+        false
+    }
+
+    /// The mm's `start_brk`, `brk` and `start_stack`, which decide which VMAs /proc/PID/maps
+    /// calls `[heap]` and `[stack]`.
+    pub(crate) fn layout(&self) -> Layout {
+        let mm = self.mm_ptr();
+        // SAFETY: The mm is valid. `brk()` changes `start_brk` and `brk` under the mmap write
+        // lock, but `prctl(PR_SET_MM)` changes all three under the read lock (and the mm's
+        // `arg_lock`), so each is read once, as READ_ONCE() would: a value read while it
+        // changes is the old one or the new one.
         unsafe {
-            let mm = &(*self.mm_ptr()).__bindgen_anon_1;
-            (mm.start_brk, mm.brk)
+            let mm = core::ptr::addr_of!((*mm).__bindgen_anon_1);
+            Layout {
+                start_brk: core::ptr::addr_of!((*mm).start_brk).read_volatile(),
+                brk: core::ptr::addr_of!((*mm).brk).read_volatile(),
+                start_stack: core::ptr::addr_of!((*mm).start_stack).read_volatile(),
+            }
         }
     }
 
@@ -115,13 +141,22 @@ impl<'a> Iterator for VmasFrom<'a> {
     }
 }
 
-/// What identifies a VMA and everything /proc/PID/maps prints for it but its name. Two
-/// identities taken under different holds of the mmap lock are equal only if the VMA was not
-/// changed in between: every change of a VMA's fields write-locks it (`vma_start_write()`),
-/// which stores the mm's write sequence in it, and a removal frees it. (A VMA freed and
-/// another allocated at its address with the same range, flags, offset and `struct file`,
-/// never write-locked, would compare equal: it then reads the same, but for a file renamed
-/// in between, whose name no lock protects.)
+/// The addresses of an mm that decide which VMAs are named `[heap]` and `[stack]`.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Layout {
+    pub(crate) start_brk: usize,
+    pub(crate) brk: usize,
+    pub(crate) start_stack: usize,
+}
+
+/// What identifies a VMA as it was under one hold of the mmap lock. Two identities taken
+/// under different holds are equal only if the VMA was not changed in between: every change
+/// of a VMA's fields write-locks it first (`vma_start_write()`), which stores the mm's write
+/// sequence (odd, new for each write hold) in `vm_lock_seq`, and so does every insertion of
+/// a new VMA; a VMA freed and another allocated at its address thus differ in it. All of it
+/// is in the VMA's first cache line. What it does not cover is what no mmap lock protects
+/// either: the path of a mapped file, renamed or deleted meanwhile, and the mm's
+/// [`Layout`], which the walk compares itself.
 ///
 /// Never dereferenced: the VMA it was taken from may be gone.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -130,8 +165,6 @@ pub(crate) struct VmaIdent {
     start: usize,
     end: usize,
     flags: usize,
-    pgoff: usize,
-    file: usize,
     lock_seq: u32,
 }
 
@@ -161,15 +194,11 @@ impl<'a> Vma<'a> {
 
     /// This VMA's identity (see [`VmaIdent`]).
     pub(crate) fn ident(&self) -> VmaIdent {
-        // SAFETY: The VMA is valid under the mmap lock, which keeps these fields stable.
-        let (pgoff, file) = unsafe { ((*self.raw()).vm_pgoff, (*self.raw()).vm_file) };
         VmaIdent {
             vma: self.raw().addr(),
             start: self.0.start(),
             end: self.0.end(),
             flags: self.0.flags(),
-            pgoff,
-            file: file.addr(),
             lock_seq: self.lock_seq(),
         }
     }
