@@ -20,6 +20,7 @@
 #include <pthread.h>
 #include <sched.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 
 #include "kselftest_harness.h"
@@ -53,6 +54,12 @@
 #define TORN_MS			10000
 #define TORN_MIN_CALLS		5
 #define TORN_MIN_ROUNDS		100	/* writer steps while the calls ran */
+#define TORN_NAME		"pgi-torn"	/* the markers' anonymous name */
+
+#ifndef PR_SET_VMA
+#define PR_SET_VMA		0x53564d41
+#define PR_SET_VMA_ANON_NAME	0
+#endif
 
 FIXTURE(bounds)
 {
@@ -623,7 +630,9 @@ TEST_F(bounds, long_names_as_maps_prints_them)
  * system call: map slot i + 1, unmap slot i, i = i + 1 (modulo
  * TORN_MARKERS).  So at every instant the map holds the marker of one slot,
  * or of two adjacent ones.  A walk that saw some slots before a step and
- * others after can see no marker, two apart, or three.
+ * others after can see no marker, two apart, or three.  Each marker is
+ * named TORN_NAME right after it is mapped, so that the walk reads names
+ * again as the map changes (and drops those of markers gone).
  *
  * The struct lives in memory shared with the parent.
  */
@@ -640,7 +649,8 @@ static bool torn_map_page(uintptr_t at, bool map)
 	if (!map)
 		return !munmap((void *)at, pg);
 	return mmap((void *)at, pg, PROT_READ | PROT_WRITE,
-		    MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0) == (void *)at;
+		    MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0) == (void *)at &&
+	       !prctl(PR_SET_VMA, PR_SET_VMA_ANON_NAME, at, pg, TORN_NAME);
 }
 
 static void *torn_writer(void *arg)
@@ -727,7 +737,8 @@ static bool torn_valid(unsigned int seen)
  * which the writer keeps asking for) while a thread of its process moves a
  * token around the marker slots: every snapshot holds the markers of one
  * instant, all the other VMAs, in address order, and the same named VMAs
- * with the same names (which the walk keeps across holds).
+ * with the same names (which the walk keeps across holds, and compacts when
+ * it reads markers' names again).
  */
 TEST_F_TIMEOUT(bounds, map_walk_is_one_picture, 300)
 {
@@ -750,6 +761,7 @@ TEST_F_TIMEOUT(bounds, map_walk_is_one_picture, 300)
 	while (pgi_now_ms() < end) {
 		const struct procrec *rec;
 		const struct procrec_vma *v;
+		const char *name;
 		unsigned int seen = 0;
 		__u64 prev_end = 0, names = 0xcbf29ce484222325ULL;
 		long n = 0, markers = 0;
@@ -767,17 +779,21 @@ TEST_F_TIMEOUT(bounds, map_walk_is_one_picture, 300)
 			ASSERT_LT(v->start, v->end);
 			prev_end = v->end;
 			n++;
-			if (v->backing_file_name_offset) {
-				const char *s = (const char *)buf + v->backing_file_name_offset;
-
-				names = torn_fold(names, &v->start, sizeof(v->start));
-				names = torn_fold(names, s, strlen(s) + 1);
-			}
+			name = v->backing_file_name_offset ?
+			       (const char *)buf + v->backing_file_name_offset : NULL;
 			for (i = 0; i < TORN_MARKERS; i++)
-				if (v->start == t->slot[i]) {
-					seen |= 1U << i;
-					markers++;
-				}
+				if (v->start == t->slot[i])
+					break;
+			if (i < TORN_MARKERS) {
+				seen |= 1U << i;
+				markers++;
+				/* Named right after it was mapped, or not yet. */
+				ASSERT_TRUE(!name || !strcmp(name, "[anon:" TORN_NAME "]"))
+					TH_LOG("call %ld: marker %d named '%s'", calls, i, name);
+			} else if (name) {
+				names = torn_fold(names, &v->start, sizeof(v->start));
+				names = torn_fold(names, name, strlen(name) + 1);
+			}
 		}
 		ASSERT_EQ(rec->nr_vmas, (__u32)n);
 		free(buf);
@@ -787,7 +803,7 @@ TEST_F_TIMEOUT(bounds, map_walk_is_one_picture, 300)
 			others = n - markers;
 			names0 = names;
 		}
-		/* Only anonymous markers move: the named VMAs stay as they were. */
+		/* Only the markers move: the other named VMAs stay as they were. */
 		ASSERT_EQ(names0, names)
 			TH_LOG("call %ld: the named VMAs differ from the first call's", calls);
 		ASSERT_EQ(others, n - markers)
