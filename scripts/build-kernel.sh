@@ -18,11 +18,14 @@ here=$(cd "$(dirname "$0")" && pwd)
 top=$(dirname "$here")
 . "$here/env.sh"
 
-variant=${1:?usage: build-kernel.sh debug|release|arm64}
+variant=${1:?usage: build-kernel.sh debug|release|bpf|arm64}
 arch='' frags=("$top/config/base.config" "$top/config/$variant.config")
 case $variant in
 debug) llvm="LLVM=$LLVM_SUFFIX" ;;
 release) llvm= ;;
+bpf)
+	llvm=
+	frags=("$top/config/base.config" "$top/config/release.config" "$top/config/bpf.config") ;;
 arm64)
 	llvm="LLVM=$LLVM_SUFFIX" arch=arm64
 	frags=("$top/config/base.config" "$top/config/debug.config" "$top/config/arm64.config") ;;

@@ -4,7 +4,8 @@
 # mkinitramfs.sh OUT.cpio.gz MODULE.ko BIN...: a busybox initramfs with the
 # module at /lib/process_getinfo.ko, each BIN in /bin and guest-init.sh as /init.
 # PGI_INIT names another /init (the benchmark's); PGI_ETC_FILES lists files to
-# copy into /etc (the benchmark's bench.conf); PGI_BUSYBOX names the guest
+# copy into /etc (the benchmark's bench.conf), PGI_LIB_FILES into /lib (its
+# floors module); PGI_BUSYBOX names the guest
 # architecture's busybox (default: the host's, /bin/busybox).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -27,6 +28,9 @@ printf 'root:x:0:\nnogroup:x:65534:\n' > "$root/etc/group"
 cp "$ko" "$root/lib/process_getinfo.ko"
 for f in ${PGI_ETC_FILES:-}; do
 	cp "$f" "$root/etc/"
+done
+for f in ${PGI_LIB_FILES:-}; do
+	cp "$f" "$root/lib/"
 done
 for b in "$@"; do
 	cp "$b" "$root/bin/"

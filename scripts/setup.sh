@@ -29,6 +29,23 @@ PKGS=(flex bison bc make gcc gcc-multilib libelf-dev libssl-dev cpio kmod busybo
 SUDO=
 [ "$(id -u)" = 0 ] || SUDO=sudo
 
+# `setup.sh bench`: what `make bench` needs on top (bench/run.sh calls it):
+# pahole for the BPF kernel's BTF, bpftool, libbpf and the static libraries
+# pgibpf links (libelf-dev and zlib1g-dev are in PKGS).
+if [ "${1:-}" = bench ]; then
+	missing=()
+	for p in dwarves bpftool libbpf-dev libzstd-dev; do
+		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||
+			missing+=("$p")
+	done
+	if [ ${#missing[@]} -gt 0 ]; then
+		log "installing for the benchmark: ${missing[*]}"
+		DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends \
+			-t bookworm "${missing[@]}" >/dev/null || die "apt-get install ${missing[*]} failed"
+	fi
+	exit 0
+fi
+
 stamp="$PGI_CACHE/stamps"
 mkdir -p "$stamp" "$PGI_CACHE/dl"
 
