@@ -32,6 +32,16 @@ step() { # name cmd...
 
 echo
 insmod /lib/process_getinfo.ko || echo "PGI-BENCH-ERROR insmod failed"
+# The floors (bench/floor), on the release kernel only.
+if [ -f /lib/pgi_floor.ko ]; then
+	insmod /lib/pgi_floor.ko || echo "PGI-BENCH-ERROR insmod pgi_floor failed"
+fi
+# The BPF iterators (bench/bpf), on the bpf kernel only: pinned once, read
+# by pgibench's bpf_* methods.
+if [ -x /bin/pgibpf ]; then
+	mount -t bpf bpf /sys/fs/bpf && pgibpf /sys/fs/bpf ||
+		echo "PGI-BENCH-ERROR pgibpf failed"
+fi
 cd /tmp || exit 1
 hz=$(pgibench calibrate)
 echo "PGI-BENCH-TSC-HZ $hz"
@@ -39,8 +49,11 @@ echo "PGI-BENCH-START $(cat /proc/uptime)"
 
 # Each procinfo step also runs the scanners' sweeps (issue 11) on its
 # population, after its own methods, and prints them as scan-N.
+scan=
+[ "${SCAN:-1}" = 1 ] || scan=noscan
 for n in $PROCINFO_NS; do
-	step "procinfo-$n" pgibench procinfo "$hz" "$n" "$RUNS"
+	# shellcheck disable=SC2086 # $scan: no word or one
+	step "procinfo-$n" pgibench procinfo "$hz" "$n" "$RUNS" $scan
 done
 # The sweeps over processes that share file, shmem and COW pages (PSS).
 for pt in $SHARED_POPS; do # PROCSxTHREADS
@@ -57,18 +70,22 @@ done
 for pv in $MAPS_BIG; do
 	maps "$BIG_RUNS" "$pv"
 done
-for pace in $INTERFERE_PACES; do
-	name=interfere-loop
-	[ "$pace" != 0 ] && name=interfere-paced-${pace}Hz
-	step "$name" pgibench interfere "$hz" "$INTERFERE_N" "$INTERFERE_SECS" "$pace"
-done
-# A writer on a big map while the memory-map scanners read that map.
-for pace in $INTERFERE_PACES; do
-	[ -n "$INTERFERE_BIG_VMAS" ] || break
-	name=interfere-loop
-	[ "$pace" != 0 ] && name=interfere-paced-${pace}Hz
-	step "$name-bigmap-$INTERFERE_BIG_VMAS" pgibench interfere "$hz" 0 "$INTERFERE_SECS" \
-		"$pace" "$INTERFERE_BIG_VMAS"
+# Scanner and probes on one CPU ("same") and on the two ("split").
+for pin in $INTERFERE_PINS; do
+	for pace in $INTERFERE_PACES; do
+		name=interfere-loop
+		[ "$pace" != 0 ] && name=interfere-paced-${pace}Hz
+		step "$name-cpu-$pin" pgibench interfere "$hz" "$INTERFERE_N" "$INTERFERE_SECS" \
+			"$pace" 0 "$pin"
+	done
+	# A writer on a big map while the memory-map scanners read that map.
+	for pace in $INTERFERE_PACES; do
+		[ -n "$INTERFERE_BIG_VMAS" ] || break
+		name=interfere-loop
+		[ "$pace" != 0 ] && name=interfere-paced-${pace}Hz
+		step "$name-bigmap-$INTERFERE_BIG_VMAS-cpu-$pin" pgibench interfere "$hz" 0 \
+			"$INTERFERE_SECS" "$pace" "$INTERFERE_BIG_VMAS" "$pin"
+	done
 done
 for prof in $PROFILES; do # kind:size (procinfo:N, scan:N, maps:VMAS)
 	step "profile-${prof%:*}-${prof#*:}" pgibench profile "$hz" "${prof%:*}" "${prof#*:}" "$PROFILE_SECS"
@@ -83,7 +100,21 @@ for n in $PROCINFO_LATE_NS; do
 		echo "PGI-BENCH-SKIP procinfo-$n: MemAvailable $avail kB < $need kB (raise PGI_GUEST_MEM)"
 		continue
 	fi
-	step "procinfo-$n" pgibench procinfo "$hz" "$n" "$LATE_RUNS"
+	# shellcheck disable=SC2086
+	step "procinfo-$n" pgibench procinfo "$hz" "$n" "$LATE_RUNS" $scan
+done
+# fork/exit under the process-fact scanners at scale (the task pass under
+# tasklist_lock), the largest last for the same reason.
+for n in $INTERFERE_TASKS_NS; do
+	avail=$(awk '/^MemAvailable:/ { print $2 }' /proc/meminfo)
+	if [ "$avail" -lt $((n * 100)) ]; then
+		echo "PGI-BENCH-SKIP interfere-loop-tasks-$n: MemAvailable $avail kB < $((n * 100)) kB"
+		continue
+	fi
+	for pin in $INTERFERE_PINS; do
+		step "interfere-loop-tasks-$n-cpu-$pin" pgibench interfere "$hz" "$n" \
+			"$INTERFERE_TASKS_SECS" 0 0 "$pin"
+	done
 done
 
 echo "PGI-BENCH-FINISH $(cat /proc/uptime)"

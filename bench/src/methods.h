@@ -91,6 +91,8 @@ struct ctx {
 	const char *names;		/* base of vmarec.name offsets */
 	unsigned long e2big;		/* E2BIG retries, all snapshots */
 	uint64_t call_ticks;		/* inside process_getinfo(2), last snapshot */
+	size_t floor_bytes;		/* floor_copyout: the bytes pgi_ids returned */
+	long floor_records;		/* and its records */
 
 	/* The sweeps of issue 11 (sweeps.h): their records, kept like the others. */
 	struct rollrec *rolls;

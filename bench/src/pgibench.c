@@ -6,7 +6,7 @@
  *   pgibench procinfo  TSC_HZ N RUNS [noscan]  (noscan: without the sweeps)
  *   pgibench scan      TSC_HZ PROCS THREADS RUNS  (the sweeps, shared pages)
  *   pgibench maps      TSC_HZ PROCS VMAS RUNS [anon]
- *   pgibench interfere TSC_HZ N SECONDS [PACE_HZ [PROBE_VMAS]]
+ *   pgibench interfere TSC_HZ N SECONDS [PACE_HZ [PROBE_VMAS [free|same|split]]]
  *   pgibench profile   TSC_HZ procinfo|scan N SECONDS | maps VMAS SECONDS
  *   pgibench population N VMAS KIND [THREADS] (internal: the sleeping processes)
  *   pgibench probe-fork TSC_HZ SECONDS  (internal: fork+exit latency)
@@ -20,6 +20,7 @@
  */
 #include "methods.h"
 #include "sweeps.h"
+#include "peers.h"
 
 #include <linux/perf_event.h>
 #include <sched.h>
@@ -708,7 +709,8 @@ static const char *facts_diff(const struct pfacts *x, const struct pfacts *y)
  * The same facts?  Compares procfs_status_oom_stat with pgi_all, process by
  * process (processes seen by only one are not counted: none should be).
  */
-static void cross_check_facts(struct ctx *c, struct method *procfs, struct method *pgi)
+static void cross_check_facts(struct ctx *c, const char *key, struct method *procfs,
+			      struct method *pgi)
 {
 	long na, nb, i = 0, j = 0, same = 0, differ = 0, self = 0;
 	char diffs[512] = "";
@@ -720,7 +722,8 @@ static void cross_check_facts(struct ctx *c, struct method *procfs, struct metho
 	a = xmalloc(sizeof(*a) * (size_t)na);
 	memcpy(a, c->facts, sizeof(*a) * (size_t)na);
 	run_one(c, pgi, NULL);
-	check_pgi_buffer(c, "pgi_all");
+	if (!strncmp(pgi->name, "pgi", 3))
+		check_pgi_buffer(c, "pgi_all");
 	nb = pgi->records;
 	b = c->facts;
 	qsort(a, (size_t)na, sizeof(*a), cmp_facts_pid);
@@ -750,7 +753,7 @@ static void cross_check_facts(struct ctx *c, struct method *procfs, struct metho
 		}
 	}
 	free(a);
-	jobj("cross_check");
+	jobj(key);
 	jint("procfs_records", na);
 	jint("pgi_records", nb);
 	jint("compared_without_self", same + differ);
@@ -771,7 +774,8 @@ static int cmp_vma(const void *a, const void *b)
 }
 
 /* The same VMAs, names included, from maps_text and pgi_maps? */
-static void cross_check_maps(struct ctx *c, struct method *text, struct method *pgi)
+static void cross_check_maps(struct ctx *c, const char *key, struct method *text,
+			     struct method *pgi)
 {
 	long na, nb, i = 0, j = 0, same = 0, differ = 0, ta = 0, tb = 0;
 	int me = getpid();
@@ -785,7 +789,8 @@ static void cross_check_maps(struct ctx *c, struct method *text, struct method *
 	names = xmalloc(c->arena_len);
 	memcpy(names, c->arena, c->arena_len);
 	run_one(c, pgi, NULL);
-	check_pgi_buffer(c, "pgi_maps");
+	if (!strncmp(pgi->name, "pgi", 3))
+		check_pgi_buffer(c, "pgi_maps");
 	nb = c->nvmas;
 	b = c->vmas;
 	qsort(a, (size_t)na, sizeof(*a), cmp_vma);
@@ -806,7 +811,7 @@ static void cross_check_maps(struct ctx *c, struct method *text, struct method *
 		} else {
 			const struct vmarec *x = &a[i++], *y = &b[j++];
 			const char *xn = x->name ? names + x->name : "";
-			const char *yn = y->name ? c->pgibuf + y->name : "";
+			const char *yn = y->name ? c->names + y->name : "";
 
 			if (x->pid == me)
 				continue;
@@ -820,7 +825,7 @@ static void cross_check_maps(struct ctx *c, struct method *text, struct method *
 	}
 	free(a);
 	free(names);
-	jobj("cross_check");
+	jobj(key);
 	jint("text_vmas", ta);
 	jint("pgi_vmas", tb);
 	jint("same_vmas", same);
@@ -1216,6 +1221,9 @@ static void scan_run(struct ctx *c, const char *name, const char *population, in
  * pgibench procinfo HZ N RUNS [noscan]: the process facts, then (unless
  * noscan) the scanners' sweeps on the same N processes.
  */
+/* The methods every kernel has; the floors and BPF ones follow. */
+#define PROCINFO_BASE_METHODS 15
+
 static int cmd_procinfo(int n, int runs, int scan)
 {
 	struct method ms[] = {
@@ -1235,8 +1243,22 @@ static int cmd_procinfo(int n, int runs, int scan)
 		{ .name = "pgi_ids+prio", .fn = m_pgi_ids_prio },
 		{ .name = "pgi_ids+comm", .fn = m_pgi_ids_comm },
 		{ .name = "pgi_ids+vm_counters", .fn = m_pgi_ids_vm },
+		/* The floors (bench/floor), where that module is loaded. */
+		{ .name = "floor_taskpass", .fn = m_floor_taskpass },
+		{ .name = "floor_copyout", .fn = m_floor_copyout },
+		/* The BPF task iterator, the same fact sets, on the BPF kernel. */
+		{ .name = "bpf_all", .fn = m_bpf_all },
+		{ .name = "bpf_no_vm_counters", .fn = m_bpf_no_vm },
+		{ .name = "bpf_ids", .fn = m_bpf_ids },
+		{ .name = "bpf_ids+status", .fn = m_bpf_ids_status },
+		{ .name = "bpf_ids+oom_score_adj", .fn = m_bpf_ids_oom },
+		{ .name = "bpf_ids+creds", .fn = m_bpf_ids_creds },
+		{ .name = "bpf_ids+prio", .fn = m_bpf_ids_prio },
+		{ .name = "bpf_ids+comm", .fn = m_bpf_ids_comm },
+		{ .name = "bpf_ids+vm_counters", .fn = m_bpf_ids_vm },
 	};
-	int nm = (int)(sizeof(ms) / sizeof(ms[0]));
+	int nm = PROCINFO_BASE_METHODS, have_floor = floor_available(), i;
+	struct method *bpf_all = NULL;
 	long long avail0, avail1;
 	struct ctx c;
 	struct pop p;
@@ -1248,6 +1270,19 @@ static int cmd_procinfo(int n, int runs, int scan)
 	pop_start(&c, &p, n, 0, 0);
 	avail1 = file_value("/proc/meminfo", "MemAvailable:");
 	pidfd_hold(&c);
+	/* Keep the methods this kernel has: compact the optional ones down. */
+	for (i = PROCINFO_BASE_METHODS; i < (int)(sizeof(ms) / sizeof(ms[0])); i++) {
+		int floor = !strncmp(ms[i].name, "floor_", 6);
+
+		if (floor ? !have_floor : !bpf_available())
+			continue;
+		ms[nm++] = ms[i];
+	}
+	for (i = 0; i < nm; i++)
+		if (!strcmp(ms[i].name, "bpf_all"))
+			bpf_all = &ms[i];
+	if (have_floor)
+		floor_prepare(&c);
 	fprintf(stderr, "pgibench: procinfo N=%d: %d runs of %d methods ", n, runs, nm);
 	run_methods(&c, ms, nm, runs);
 	alloc_all(&c, ms, nm, runs < 5 ? runs : 5);
@@ -1262,7 +1297,9 @@ static int cmd_procinfo(int n, int runs, int scan)
 	jnum("population_kb_per_proc", (double)(avail0 - avail1) / n);
 	jint("e2big_retries", (long long)c.e2big);
 	env_json();
-	cross_check_facts(&c, &ms[0], &ms[5]);
+	cross_check_facts(&c, "cross_check", &ms[0], &ms[5]);
+	if (bpf_all)
+		cross_check_facts(&c, "cross_check_bpf", &ms[0], bpf_all);
 	methods_json(ms, nm, runs);
 	pidfd_release(&c);
 	snprintf(name, sizeof(name), "procinfo-%d", n);
@@ -1304,6 +1341,7 @@ static int cmd_maps(int procs, long vmas, int runs, int with_files)
 		{ .name = "pgi_maps", .fn = m_pgi_maps },
 		{ .name = "pgi_maps_pids", .fn = m_pgi_maps, .pop_only = 1 },
 		{ .name = "pgi_ids", .fn = m_pgi_maps_ids },
+		{ .name = "bpf_vmas", .fn = m_bpf_vmas },
 	};
 	/* One big process: every method looks at that pid only. */
 	struct method one[] = {
@@ -1311,9 +1349,11 @@ static int cmd_maps(int procs, long vmas, int runs, int with_files)
 		{ .name = "procmap_query", .fn = m_procmap_query, .pop_only = 1 },
 		{ .name = "pgi_maps", .fn = m_pgi_maps, .pop_only = 1 },
 		{ .name = "pgi_ids", .fn = m_pgi_maps_ids, .pop_only = 1 },
+		{ .name = "bpf_vmas", .fn = m_bpf_vmas, .pop_only = 1 },
 	};
 	struct method *ms = procs == 1 ? one : all;
-	int nm = procs == 1 ? 4 : 5;
+	/* bpf_vmas, last, on the BPF kernel only. */
+	int nm0 = procs == 1 ? 4 : 5, nm = nm0 + bpf_available();
 	struct ctx c;
 	struct pop p;
 	char name[64];
@@ -1336,7 +1376,9 @@ static int cmd_maps(int procs, long vmas, int runs, int with_files)
 	jint("warmup", 1);
 	jint("e2big_retries", (long long)c.e2big);
 	env_json();
-	cross_check_maps(&c, &ms[0], &ms[2]);
+	cross_check_maps(&c, "cross_check", &ms[0], &ms[2]);
+	if (nm > nm0)
+		cross_check_maps(&c, "cross_check_bpf", &ms[0], &ms[nm - 1]);
 	methods_json(ms, nm, runs);
 	pop_stop(&p);
 	snprintf(name, sizeof(name), "maps-%dx%ld%s", procs, vmas, with_files ? "" : "-anon");
@@ -1350,7 +1392,9 @@ struct lat {
 	double p50, p99, max, mean;
 };
 
-static struct lat run_probe(const char *probe, double secs, long vmas)
+static void pin_to(int cpu);
+
+static struct lat run_probe(const char *probe, double secs, long vmas, int pin)
 {
 	char hz[32], sb[32], vb[32], out[256];
 	struct lat l = { 0 };
@@ -1367,6 +1411,8 @@ static struct lat run_probe(const char *probe, double secs, long vmas)
 	if (pid < 0)
 		die("fork");
 	if (!pid) {
+		if (pin)
+			pin_to(pin == 2 ? 1 : 0);	/* PIN_SPLIT: the other CPU */
 		dup2(fds[1], 1);
 		execl(self_exe, "pgibench", probe, hz, sb, vb, (char *)NULL);
 		die("exec");
@@ -1444,13 +1490,32 @@ static void lat_reps_json(const char *k, struct lat *l, int reps)
 	jend();
 }
 
+/* CPU placement of scanner and probes: PIN_FREE leaves it to the scheduler. */
+enum pin { PIN_FREE, PIN_SAME, PIN_SPLIT };
+static const char *const pin_names[] = { "free", "same", "split" };
+
+/* Pins the calling process to @cpu; children and exec'ed programs inherit it. */
+static void pin_to(int cpu)
+{
+	cpu_set_t set;
+
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	if (sched_setaffinity(0, sizeof(set), &set))
+		die("sched_setaffinity(cpu %d)", cpu);
+}
+
 /*
- * pgibench interfere HZ N SECS PACE [PROBE_VMAS]: with PROBE_VMAS (say
+ * pgibench interfere HZ N SECS PACE [PROBE_VMAS [PIN]]: with PROBE_VMAS (say
  * 100,000) the mmap prober is one big process and only the memory-map
  * scanners run (and no fork probe): how long a writer on a big map waits
- * for a scanner that reads that map.
+ * for a scanner that reads that map.  With N of 10,000 or more, only the
+ * fork probe runs, under the process-fact scanners (the task pass under
+ * tasklist_lock at scale).  PIN: "same" puts scanner and probe on CPU 0,
+ * "split" the scanner on CPU 0 and the probe on CPU 1, "free" (the default)
+ * pins nothing.
  */
-static int cmd_interfere(int n, double secs, double pace_hz, long big_vmas)
+static int cmd_interfere(int n, double secs, double pace_hz, long big_vmas, enum pin pin)
 {
 	struct method all[] = {
 		{ .name = "idle", .fn = NULL },
@@ -1469,9 +1534,18 @@ static int cmd_interfere(int n, double secs, double pace_hz, long big_vmas)
 		{ .name = "procmap_query", .fn = m_procmap_query },
 		{ .name = "pgi_maps", .fn = m_pgi_maps },
 	};
+	struct method tasks[] = {
+		{ .name = "idle", .fn = NULL },
+		{ .name = "cpu_burn", .fn = m_cpu_burn },
+		{ .name = "procfs_status_oom_stat", .fn = m_procfs_status_oom_stat },
+		{ .name = "procfs_status_oom", .fn = m_procfs_status_oom },
+		{ .name = "pgi_all", .fn = m_pgi_all },
+	};
 	enum { NALL = sizeof(all) / sizeof(all[0]), REPS = 3 };
-	struct method *ms = big_vmas ? big : all;
-	int NM = big_vmas ? (int)(sizeof(big) / sizeof(big[0])) : NALL;
+	int many = !big_vmas && n >= 10000;
+	struct method *ms = big_vmas ? big : many ? tasks : all;
+	int NM = big_vmas ? (int)(sizeof(big) / sizeof(big[0])) :
+		 many ? (int)(sizeof(tasks) / sizeof(tasks[0])) : NALL;
 	long probe_vmas = big_vmas ? big_vmas : PROBE_VMAS;
 	struct lat fork_l[NALL][REPS], mmap_l[NALL][REPS];
 	double rate[NALL][REPS];
@@ -1506,15 +1580,19 @@ static int cmd_interfere(int n, double secs, double pace_hz, long big_vmas)
 				scanner = fork();
 				if (scanner < 0)
 					die("fork scanner");
-				if (!scanner)
+				if (!scanner) {
+					if (pin != PIN_FREE)
+						pin_to(0);
 					scanner_loop(&c, ms[k].fn, pace_hz, shared);
+				}
 				sleep_ms(200);
 				t0 = tsc_now();
 				shared[0] = 0;
 			}
 			if (!big_vmas)
-				fork_l[k][r] = run_probe("probe-fork", secs, 0);
-			mmap_l[k][r] = run_probe("probe-mmap", secs, probe_vmas);
+				fork_l[k][r] = run_probe("probe-fork", secs, 0, pin);
+			if (!many)
+				mmap_l[k][r] = run_probe("probe-mmap", secs, probe_vmas, pin);
 			t1 = tsc_now();
 			rate[k][r] = 0;
 			if (scanner) {
@@ -1531,7 +1609,8 @@ static int cmd_interfere(int n, double secs, double pace_hz, long big_vmas)
 	jnum("seconds_per_probe", secs);
 	jnum("pace_hz", pace_hz);
 	jint("rounds", REPS);
-	jint("probe_vmas", probe_vmas);
+	jint("probe_vmas", many ? 0 : probe_vmas);
+	jstr("pinning", pin_names[pin]);
 	env_json();
 	quiet_json();
 	jobj("methods");
@@ -1539,7 +1618,8 @@ static int cmd_interfere(int n, double secs, double pace_hz, long big_vmas)
 		jobj(ms[i].name);
 		if (!big_vmas)
 			lat_reps_json("fork_exit", fork_l[i], REPS);
-		lat_reps_json("mmap_munmap", mmap_l[i], REPS);
+		if (!many)
+			lat_reps_json("mmap_munmap", mmap_l[i], REPS);
 		if (ms[i].fn)
 			jnum("scanner_snapshots_per_s", median(rate[i], REPS));
 		jend();
@@ -1556,6 +1636,11 @@ static int cmd_interfere(int n, double secs, double pace_hz, long big_vmas)
 		if (big_vmas)
 			snprintf(name + strlen(name), sizeof(name) - strlen(name), "-bigmap-%ld",
 				 big_vmas);
+		if (many)
+			snprintf(name + strlen(name), sizeof(name) - strlen(name), "-tasks-%d", n);
+		if (pin != PIN_FREE)
+			snprintf(name + strlen(name), sizeof(name) - strlen(name), "-cpu-%s",
+				 pin_names[pin]);
 		jprint(name);
 	}
 	return 0;
@@ -1886,7 +1971,7 @@ static void usage(void)
 {
 	fprintf(stderr, "usage: pgibench calibrate | procinfo HZ N RUNS [noscan] |"
 			" scan HZ PROCS THREADS RUNS | maps HZ PROCS VMAS RUNS [anon] |"
-			" interfere HZ N SECS [PACE_HZ [VMAS]] | profile HZ KIND SIZE SECS\n");
+			" interfere HZ N SECS [PACE_HZ [VMAS [PIN]]] | profile HZ KIND SIZE SECS\n");
 	exit(2);
 }
 
@@ -1917,9 +2002,15 @@ int main(int argc, char **argv)
 	if (!strcmp(cmd, "maps") && (argc == 6 || argc == 7))
 		return cmd_maps(atoi(argv[3]), atol(argv[4]), atoi(argv[5]),
 				argc == 6 || strcmp(argv[6], "anon"));
-	if (!strcmp(cmd, "interfere") && argc >= 5 && argc <= 7)
+	if (!strcmp(cmd, "interfere") && argc >= 5 && argc <= 8) {
+		enum pin pin = PIN_FREE;
+
+		if (argc == 8)
+			pin = !strcmp(argv[7], "same") ? PIN_SAME :
+			      !strcmp(argv[7], "split") ? PIN_SPLIT : PIN_FREE;
 		return cmd_interfere(atoi(argv[3]), atof(argv[4]), argc >= 6 ? atof(argv[5]) : 0,
-				     argc == 7 ? atol(argv[6]) : 0);
+				     argc >= 7 ? atol(argv[6]) : 0, pin);
+	}
 	if (!strcmp(cmd, "profile") && argc == 6)
 		return cmd_profile(argv[3], atol(argv[4]), atof(argv[5]));
 	if (!strcmp(cmd, "probe-fork") && argc >= 4)
