@@ -170,7 +170,11 @@ static __always_inline long other_name(struct vma_buf *r, struct vm_area_struct 
 	struct mm_struct *mm = v->vm_mm;
 
 	if (v->vm_ops && v->vm_private_data) {
-		/* A special mapping ([vdso], [vvar], ...): vm_ops->name's answer. */
+		/*
+		 * A special mapping ([vdso], [vvar], ...): vm_ops->name's answer.
+		 * (Only those have both without a file in the bench guest; a
+		 * driver's VMA with private data would be misnamed.)
+		 */
 		struct vm_special_mapping *sm = v->vm_private_data;
 
 		return bpf_probe_read_kernel_str(r->name, PGI_BPF_NAME_MAX, sm->name);

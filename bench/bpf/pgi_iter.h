@@ -45,7 +45,10 @@ struct pgi_bpf_comm {
 	char comm[16];
 };
 
-/* Pages: the counters' .count, the value /proc/PID/status reads. */
+/*
+ * Pages: the counters' approximate .count (percpu_counter_read()), where
+ * /proc/PID/status and process_getinfo(2) add the per-CPU parts.
+ */
 struct pgi_bpf_vm {
 	__s64 anon, file, shmem, swap;
 	__u64 total_vm;

@@ -3,12 +3,13 @@
  * Shared bits of the benchmark programs: the clock, counted system calls,
  * and the VMA layout the memory-map populations use.
  *
- * The clock.  The release guest is a tinyconfig kernel under QEMU TCG: it
- * finds no HPET or ACPI PM timer, marks the TSC unstable and runs on the
- * refined-jiffies clocksource, so CLOCK_MONOTONIC moves in 4 ms steps
- * (HZ=250).  Under TCG the guest's RDTSC returns the host's TSC, which is
- * monotonic and fine-grained, so every interval is timed with RDTSC and
- * converted with a rate calibrated against CLOCK_MONOTONIC over seconds.
+ * The clock.  The release guest is a tinyconfig kernel under QEMU TCG.
+ * Without ACPI it found no HPET or PM timer, marked the TSC unstable and ran
+ * on the refined-jiffies clocksource, so CLOCK_MONOTONIC moved in 4 ms steps
+ * (HZ=250); with ACPI (for its second CPU) it runs on the TSC.  Either way
+ * the guest's RDTSC returns the host's TSC under TCG, which is monotonic and
+ * fine-grained, so every interval is timed with RDTSC and converted with a
+ * rate calibrated against CLOCK_MONOTONIC over seconds.
  */
 #ifndef PGI_BENCH_COMMON_H
 #define PGI_BENCH_COMMON_H

@@ -448,10 +448,14 @@ static int cmd_population(int n, long vmas, int kind, int threads)
 
 typedef long (*method_fn)(struct ctx *);
 
+/* What a method needs besides process_getinfo and procfs (bench/src/peers.h). */
+enum needs { NEEDS_NOTHING, NEEDS_FLOOR, NEEDS_BPF };
+
 struct method {
 	const char *name;
 	method_fn fn;
 	int pop_only;		/* look at the population's pids, not at ALL */
+	enum needs needs;	/* skipped where that is missing */
 	/* results */
 	double *ns;
 	double *kns;		/* of which inside process_getinfo(2) */
@@ -1221,9 +1225,6 @@ static void scan_run(struct ctx *c, const char *name, const char *population, in
  * pgibench procinfo HZ N RUNS [noscan]: the process facts, then (unless
  * noscan) the scanners' sweeps on the same N processes.
  */
-/* The methods every kernel has; the floors and BPF ones follow. */
-#define PROCINFO_BASE_METHODS 15
-
 static int cmd_procinfo(int n, int runs, int scan)
 {
 	struct method ms[] = {
@@ -1244,20 +1245,20 @@ static int cmd_procinfo(int n, int runs, int scan)
 		{ .name = "pgi_ids+comm", .fn = m_pgi_ids_comm },
 		{ .name = "pgi_ids+vm_counters", .fn = m_pgi_ids_vm },
 		/* The floors (bench/floor), where that module is loaded. */
-		{ .name = "floor_taskpass", .fn = m_floor_taskpass },
-		{ .name = "floor_copyout", .fn = m_floor_copyout },
+		{ .name = "floor_taskpass", .fn = m_floor_taskpass, .needs = NEEDS_FLOOR },
+		{ .name = "floor_copyout", .fn = m_floor_copyout, .needs = NEEDS_FLOOR },
 		/* The BPF task iterator, the same fact sets, on the BPF kernel. */
-		{ .name = "bpf_all", .fn = m_bpf_all },
-		{ .name = "bpf_no_vm_counters", .fn = m_bpf_no_vm },
-		{ .name = "bpf_ids", .fn = m_bpf_ids },
-		{ .name = "bpf_ids+status", .fn = m_bpf_ids_status },
-		{ .name = "bpf_ids+oom_score_adj", .fn = m_bpf_ids_oom },
-		{ .name = "bpf_ids+creds", .fn = m_bpf_ids_creds },
-		{ .name = "bpf_ids+prio", .fn = m_bpf_ids_prio },
-		{ .name = "bpf_ids+comm", .fn = m_bpf_ids_comm },
-		{ .name = "bpf_ids+vm_counters", .fn = m_bpf_ids_vm },
+		{ .name = "bpf_all", .fn = m_bpf_all, .needs = NEEDS_BPF },
+		{ .name = "bpf_no_vm_counters", .fn = m_bpf_no_vm, .needs = NEEDS_BPF },
+		{ .name = "bpf_ids", .fn = m_bpf_ids, .needs = NEEDS_BPF },
+		{ .name = "bpf_ids+status", .fn = m_bpf_ids_status, .needs = NEEDS_BPF },
+		{ .name = "bpf_ids+oom_score_adj", .fn = m_bpf_ids_oom, .needs = NEEDS_BPF },
+		{ .name = "bpf_ids+creds", .fn = m_bpf_ids_creds, .needs = NEEDS_BPF },
+		{ .name = "bpf_ids+prio", .fn = m_bpf_ids_prio, .needs = NEEDS_BPF },
+		{ .name = "bpf_ids+comm", .fn = m_bpf_ids_comm, .needs = NEEDS_BPF },
+		{ .name = "bpf_ids+vm_counters", .fn = m_bpf_ids_vm, .needs = NEEDS_BPF },
 	};
-	int nm = PROCINFO_BASE_METHODS, have_floor = floor_available(), i;
+	int nm = 0, have_floor = floor_available(), have_bpf = bpf_available(), i;
 	struct method *bpf_all = NULL;
 	long long avail0, avail1;
 	struct ctx c;
@@ -1270,11 +1271,10 @@ static int cmd_procinfo(int n, int runs, int scan)
 	pop_start(&c, &p, n, 0, 0);
 	avail1 = file_value("/proc/meminfo", "MemAvailable:");
 	pidfd_hold(&c);
-	/* Keep the methods this kernel has: compact the optional ones down. */
-	for (i = PROCINFO_BASE_METHODS; i < (int)(sizeof(ms) / sizeof(ms[0])); i++) {
-		int floor = !strncmp(ms[i].name, "floor_", 6);
-
-		if (floor ? !have_floor : !bpf_available())
+	/* Keep the methods this kernel has, in their order. */
+	for (i = 0; i < (int)(sizeof(ms) / sizeof(ms[0])); i++) {
+		if ((ms[i].needs == NEEDS_FLOOR && !have_floor) ||
+		    (ms[i].needs == NEEDS_BPF && !have_bpf))
 			continue;
 		ms[nm++] = ms[i];
 	}
