@@ -16,7 +16,7 @@
 #
 # Environment:
 #   PGI_GUEST_MEM=MiB      guest RAM (default 12288: room for 50k processes)
-#   PGI_BENCH_QUICK=1      a smoke run: small populations, 3 runs (~6 min)
+#   PGI_BENCH_QUICK=1      a smoke run: small populations, 3 runs (~10 min)
 #   PGI_BENCH_BPF=0        skip the second boot (no BPF rows)
 #   PGI_BENCH_TIMEOUT=s    stop each guest after this long (default 5400)
 #   PGI_BENCH_RESULTS=dir  where the results go (default bench/results)
