@@ -38,7 +38,7 @@ use crate::{
 const VMA_CHUNK: usize = 1024;
 
 /// The most holds of the lock for one map: each reads at least an eighth of what was read
-/// before, so a map of 100,000 VMAs takes at most about 40; after this many the rest is read
+/// before, so a map of 100,000 VMAs takes at most about 30; after this many the rest is read
 /// under one hold, whatever a writer does meanwhile.
 const MAX_HOLDS: u32 = 64;
 
@@ -152,21 +152,9 @@ impl MapWriter {
             let now = lock.write_seq();
             let l = lock.layout();
             if now != seq || l != layout {
-                // The break and the stack's start decide which VMAs are `[heap]` and
-                // `[stack]`: when they moved, the VMAs at the old and the new ones are read
-                // again.
-                let heap = (l.start_brk, l.brk) != (layout.start_brk, layout.brk);
-                let stack = l.start_stack != layout.start_stack;
-                let stale = [
-                    heap.then(|| (l.start_brk.min(layout.start_brk), l.brk.max(layout.brk))),
-                    stack.then(|| {
-                        (
-                            l.start_stack.min(layout.start_stack),
-                            l.start_stack.max(layout.start_stack),
-                        )
-                    }),
-                ];
-                (resume, dead_names) = self.revalidate(&lock, resume, stale)?;
+                // When the break or the stack's start moved, the VMAs at the old and the new
+                // ones are read again: their names may have changed.
+                (resume, dead_names) = self.revalidate(&lock, resume, layout.moved(&l))?;
                 (seq, layout) = (now, l);
                 revalidations = revalidations.saturating_add(1);
                 if revalidations >= MAX_REVALIDATIONS {

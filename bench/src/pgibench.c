@@ -467,6 +467,28 @@ struct method {
 	double pgalloc, slab_kb;
 };
 
+/*
+ * Keeps the @n methods of @ms this kernel has, in their order, at the front;
+ * returns how many.  @name, if not NULL, is looked up among them.
+ */
+static int keep_available(struct method *ms, int n, const char *name, struct method **found)
+{
+	int have_floor = floor_available(), have_bpf = bpf_available();
+	int i, kept = 0;
+
+	for (i = 0; i < n; i++) {
+		if ((ms[i].needs == NEEDS_FLOOR && !have_floor) ||
+		    (ms[i].needs == NEEDS_BPF && !have_bpf))
+			continue;
+		ms[kept++] = ms[i];
+	}
+	*found = NULL;
+	for (i = 0; name && i < kept; i++)
+		if (!strcmp(ms[i].name, name))
+			*found = &ms[i];
+	return kept;
+}
+
 static long run_one(struct ctx *c, struct method *m, uint64_t *ticks)
 {
 	uint64_t t0, t1;
@@ -1258,8 +1280,8 @@ static int cmd_procinfo(int n, int runs, int scan)
 		{ .name = "bpf_ids+comm", .fn = m_bpf_ids_comm, .needs = NEEDS_BPF },
 		{ .name = "bpf_ids+vm_counters", .fn = m_bpf_ids_vm, .needs = NEEDS_BPF },
 	};
-	int nm = 0, have_floor = floor_available(), have_bpf = bpf_available(), i;
-	struct method *bpf_all = NULL;
+	struct method *bpf_all;
+	int nm;
 	long long avail0, avail1;
 	struct ctx c;
 	struct pop p;
@@ -1271,17 +1293,8 @@ static int cmd_procinfo(int n, int runs, int scan)
 	pop_start(&c, &p, n, 0, 0);
 	avail1 = file_value("/proc/meminfo", "MemAvailable:");
 	pidfd_hold(&c);
-	/* Keep the methods this kernel has, in their order. */
-	for (i = 0; i < (int)(sizeof(ms) / sizeof(ms[0])); i++) {
-		if ((ms[i].needs == NEEDS_FLOOR && !have_floor) ||
-		    (ms[i].needs == NEEDS_BPF && !have_bpf))
-			continue;
-		ms[nm++] = ms[i];
-	}
-	for (i = 0; i < nm; i++)
-		if (!strcmp(ms[i].name, "bpf_all"))
-			bpf_all = &ms[i];
-	if (have_floor)
+	nm = keep_available(ms, (int)(sizeof(ms) / sizeof(ms[0])), "bpf_all", &bpf_all);
+	if (floor_available())
 		floor_prepare(&c);
 	fprintf(stderr, "pgibench: procinfo N=%d: %d runs of %d methods ", n, runs, nm);
 	run_methods(&c, ms, nm, runs);
@@ -1341,7 +1354,7 @@ static int cmd_maps(int procs, long vmas, int runs, int with_files)
 		{ .name = "pgi_maps", .fn = m_pgi_maps },
 		{ .name = "pgi_maps_pids", .fn = m_pgi_maps, .pop_only = 1 },
 		{ .name = "pgi_ids", .fn = m_pgi_maps_ids },
-		{ .name = "bpf_vmas", .fn = m_bpf_vmas },
+		{ .name = "bpf_vmas", .fn = m_bpf_vmas, .needs = NEEDS_BPF },
 	};
 	/* One big process: every method looks at that pid only. */
 	struct method one[] = {
@@ -1349,11 +1362,11 @@ static int cmd_maps(int procs, long vmas, int runs, int with_files)
 		{ .name = "procmap_query", .fn = m_procmap_query, .pop_only = 1 },
 		{ .name = "pgi_maps", .fn = m_pgi_maps, .pop_only = 1 },
 		{ .name = "pgi_ids", .fn = m_pgi_maps_ids, .pop_only = 1 },
-		{ .name = "bpf_vmas", .fn = m_bpf_vmas, .pop_only = 1 },
+		{ .name = "bpf_vmas", .fn = m_bpf_vmas, .pop_only = 1, .needs = NEEDS_BPF },
 	};
-	struct method *ms = procs == 1 ? one : all;
-	/* bpf_vmas, last, on the BPF kernel only. */
-	int nm0 = procs == 1 ? 4 : 5, nm = nm0 + bpf_available();
+	struct method *ms = procs == 1 ? one : all, *bpf_vmas;
+	int nm = keep_available(ms, procs == 1 ? (int)(sizeof(one) / sizeof(one[0])) :
+				(int)(sizeof(all) / sizeof(all[0])), "bpf_vmas", &bpf_vmas);
 	struct ctx c;
 	struct pop p;
 	char name[64];
@@ -1377,8 +1390,8 @@ static int cmd_maps(int procs, long vmas, int runs, int with_files)
 	jint("e2big_retries", (long long)c.e2big);
 	env_json();
 	cross_check_maps(&c, "cross_check", &ms[0], &ms[2]);
-	if (nm > nm0)
-		cross_check_maps(&c, "cross_check_bpf", &ms[0], &ms[nm - 1]);
+	if (bpf_vmas)
+		cross_check_maps(&c, "cross_check_bpf", &ms[0], bpf_vmas);
 	methods_json(ms, nm, runs);
 	pop_stop(&p);
 	snprintf(name, sizeof(name), "maps-%dx%ld%s", procs, vmas, with_files ? "" : "-anon");

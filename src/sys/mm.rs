@@ -149,6 +149,25 @@ pub(crate) struct Layout {
     pub(crate) start_stack: usize,
 }
 
+impl Layout {
+    /// The address ranges (inclusive) whose VMAs may be named otherwise under `now` than
+    /// under `self`: the heap's, old and new, if the break moved, and the stack's start, old
+    /// and new, if it moved.
+    pub(crate) fn moved(&self, now: &Layout) -> [Option<(usize, usize)>; 2] {
+        let heap = (now.start_brk, now.brk) != (self.start_brk, self.brk);
+        let stack = now.start_stack != self.start_stack;
+        [
+            heap.then(|| (now.start_brk.min(self.start_brk), now.brk.max(self.brk))),
+            stack.then(|| {
+                (
+                    now.start_stack.min(self.start_stack),
+                    now.start_stack.max(self.start_stack),
+                )
+            }),
+        ]
+    }
+}
+
 /// What identifies a VMA as it was under one hold of the mmap lock. Two identities taken
 /// under different holds are equal only if the VMA was not changed in between: every change
 /// of a VMA's fields write-locks it first (`vma_start_write()`), which stores the mm's write
