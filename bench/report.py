@@ -888,8 +888,10 @@ def peers_section(P, M, I, B, L, bpf_kernel):
                  f"{TARGET_IDS_FLOOR * (t + c):,.0f} ns per record at most; `pgi_ids` takes "
                  f"{ids:,.0f} ns ({t:,.0f} of the floors' per record being the pass and "
                  f"{c:,.0f} the copy-out of its {rb:.0f} bytes). What the call does per task "
-                 "that the floor does not: it takes a reference on each task in the pass "
-                 "(under `tasklist_lock`) and drops it after the record; it reads the ids "
+                 "that the floor does not: it takes a reference on each task after the pass "
+                 "(once `tasklist_lock` is released, in the RCU read-side section the pass "
+                 "was nested in, so a second visit to each task) and drops it after the "
+                 "record; it reads the ids "
                  "in the caller's pid namespace and checks that the task is still alive; and "
                  "it assembles each record (fixed part, offsets, the chain) in a 32 KiB batch "
                  "that is copied out when full, where the floor stores 12 bytes. Section 7 "
@@ -1060,8 +1062,10 @@ def lock_arithmetic(P, M, I, L):
             L.append("**fork/exit at scale.** The call takes its task set in one pass under "
                      "`tasklist_lock` (read), and fork and exit take it for writing, so a fork "
                      "waits for the rest of a pass; the procfs sweep takes no lock across "
-                     "processes. `floor_taskpass` (the pass alone, under RCU) is a lower bound "
-                     "on that hold.\n")
+                     "processes. The pass records tasks and ids only (references are taken "
+                     "after it, outside the lock), and it has room for the tasks forked since "
+                     "the last call, so the pass is rarely taken twice. `floor_taskpass` "
+                     "(the pass alone, under RCU) is a lower bound on that hold.\n")
             L.append(table(["population", "CPUs", "fork p99 under pgi_all ms",
                             "under procfs ms", "fork max under pgi_all ms", "under procfs ms",
                             "floor_taskpass ms"], rows) + "\n")

@@ -305,7 +305,10 @@ static bool state_ok(__u8 s)
 /*
  * Checks a well-formed ALL | THREADS result: every record is a live task
  * with its facts, each tid appears once, each process's threads are
- * adjacent, and this process appears with every caller thread.
+ * adjacent, every parent is in the result (the task set is one picture of
+ * the tree: a pass that let a parent exit and its children be reparented
+ * part way through could name a parent it no longer lists), and this
+ * process appears with every caller thread.
  */
 static int check_all(struct caller *c, char *why, size_t len)
 {
@@ -315,14 +318,15 @@ static int check_all(struct caller *c, char *why, size_t len)
 		PROCESS_INFO_OOM_SCORE_ADJ | PROCESS_INFO_CREDS |
 		PROCESS_INFO_PRIO | PROCESS_INFO_COMM;
 	unsigned int n = hdr->nr_procrecs, i = 0, runs = 0, mine = 0, k;
-	int *tids, *run_tgids, prev = 0, err = -1;
+	int *tids, *run_tgids, *ppids, prev = 0, err = -1;
 
 	if (hdr->mask != c->run->mask || hdr->flags)
 		return pgi_fail(why, len, "header mask %#llx flags %#x",
 				(unsigned long long)hdr->mask, hdr->flags);
 	tids = malloc(sizeof(int) * (n + 1));
 	run_tgids = malloc(sizeof(int) * (n + 1));
-	if (!tids || !run_tgids) {
+	ppids = malloc(sizeof(int) * (n + 1));
+	if (!tids || !run_tgids || !ppids) {
 		pgi_fail(why, len, "out of memory");
 		goto out;
 	}
@@ -346,6 +350,7 @@ static int check_all(struct caller *c, char *why, size_t len)
 		if (!i || rec->tgid != prev)
 			run_tgids[runs++] = rec->tgid;
 		prev = rec->tgid;
+		ppids[i] = rec->ppid;
 		tids[i++] = rec->tid;
 		if (rec->tgid == c->run->tgid) {
 			for (k = 0; k < NR_CALLERS; k++)
@@ -373,6 +378,15 @@ static int check_all(struct caller *c, char *why, size_t len)
 			goto out;
 		}
 	}
+	/* 0: the parent is outside the caller's pid namespace (or none). */
+	for (k = 0; k < n; k++) {
+		if (ppids[k] && !bsearch(&ppids[k], run_tgids, runs, sizeof(int),
+					 pgi_cmp_int)) {
+			pgi_fail(why, len, "record %u: parent %d not in the result",
+				 k, ppids[k]);
+			goto out;
+		}
+	}
 	if (mine != NR_CALLERS) {
 		pgi_fail(why, len, "%u of the %d caller threads listed",
 			 mine, NR_CALLERS);
@@ -386,6 +400,7 @@ static int check_all(struct caller *c, char *why, size_t len)
 out:
 	free(tids);
 	free(run_tgids);
+	free(ppids);
 	return err;
 }
 

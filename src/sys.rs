@@ -27,7 +27,7 @@ pub(crate) use hook::{Getinfo, Registration, Syscall};
 pub(crate) use mm::{mm_map_count, MmapRead, Vma, VmaIdent, VmaName};
 pub(crate) use pid::PidRef;
 pub(crate) use task::{cmdline, CallerNs, Rollup, TaskFacts};
-pub(crate) use tasklist::TaskList;
+pub(crate) use tasklist::{Seen, TaskList};
 
 /// Whether the current task has a fatal signal pending.
 pub(crate) fn fatal_signal_pending() -> bool {

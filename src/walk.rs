@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 
-//! The task set: one pass under `tasklist_lock` that takes a reference on
-//! every selected task and records its ids, so thread ids line up with their
-//! processes. Nothing in the pass sleeps or allocates.
+//! The task set: one pass under `tasklist_lock` that records every selected
+//! task and its ids, so thread ids line up with their processes. Nothing in
+//! the pass sleeps or allocates, and it takes no reference: those are taken
+//! once the lock is released, in the RCU read-side section the pass was
+//! nested in ([`sys::Seen`]), so that fork and exit wait only for the reads.
 //!
 //! The work under the lock is bounded by the number of tasks in the caller's
 //! pid namespace plus the number of ids, whatever the arguments: the ids are
@@ -14,13 +16,18 @@
 //! the host's task list.
 
 use core::sync::atomic::{AtomicUsize, Ordering};
-use kernel::{alloc::KVVec, prelude::*, sync::aref::ARef, task::Task};
+use kernel::{
+    alloc::KVVec,
+    prelude::*,
+    sync::{aref::ARef, rcu},
+    task::Task,
+};
 
 use crate::{
     request::Input,
     rules::{self, PtrMap},
     serialize::call_gfp,
-    sys::{self, CallerNs, PidRef, TaskList},
+    sys::{self, CallerNs, PidRef, Seen, TaskList},
 };
 
 /// One task of the snapshot, with its ids in the caller's pid namespace.
@@ -65,8 +72,19 @@ pub(crate) struct Snapshot {
     pub(crate) answers: KVVec<Answer>,
 }
 
-/// The size of the last `ALL` task set, a first guess for the next call's capacity.
-static LAST_COUNT: AtomicUsize = AtomicUsize::new(256);
+/// The size of the last `ALL` task set, with [`headroom`] the next such call's first guess:
+/// without threads.
+static LAST_PROCESSES: AtomicUsize = AtomicUsize::new(256);
+/// The same, with threads.
+static LAST_THREADS: AtomicUsize = AtomicUsize::new(256);
+
+/// Room for `n` tasks and for those forked before the next pass: a pass that finds more tasks
+/// than it has room for is taken again, and fork and exit wait for every pass.
+fn headroom(n: usize) -> Result<usize> {
+    n.checked_add(n / 4)
+        .and_then(|n| n.checked_add(64))
+        .ok_or(ENOMEM)
+}
 
 /// A distinct id to resolve under the lock.
 enum Key<'a> {
@@ -136,9 +154,14 @@ pub(crate) fn collect(input: &Input, threads: bool, ns: &CallerNs) -> Result<Sna
     let distinct = Distinct::new(input)?;
     let nkeys = distinct.keys.len();
     // One task per distinct id; with threads a few per id to start with; under ALL, as many as
-    // last time. A pass that finds more retries with the exact count plus slack.
+    // last time plus headroom. A pass that finds more retries with its count plus headroom.
+    let last = if threads {
+        &LAST_THREADS
+    } else {
+        &LAST_PROCESSES
+    };
     let mut cap = match input {
-        Input::All => LAST_COUNT.load(Ordering::Relaxed),
+        Input::All => headroom(last.load(Ordering::Relaxed))?,
         _ if threads => nkeys.saturating_mul(4),
         _ => nkeys,
     };
@@ -153,33 +176,55 @@ pub(crate) fn collect(input: &Input, threads: bool, ns: &CallerNs) -> Result<Sna
     }
     loop {
         let mut pass = Pass {
-            members: KVVec::with_capacity(cap, call_gfp())?,
+            found: KVVec::with_capacity(cap, call_gfp())?,
             runs: KVVec::with_capacity(nkeys, call_gfp())?,
             key_run: KVVec::with_capacity(nkeys, call_gfp())?,
             wanted: 0,
             threads,
         };
+        // The members are made from what the pass found, after it, in the RCU read-side
+        // section it was nested in, where nothing may be allocated.
+        let mut members = KVVec::with_capacity(pass.found.capacity(), call_gfp())?;
         groups.iter_mut().for_each(|g| *g = (0, 0));
-        {
-            let tasks = TaskList::lock();
-            match input {
-                Input::All => pass.fill_all(&tasks, ns)?,
-                _ => pass.fill_keys(&tasks, ns, &distinct.keys, &mut PtrMap::new(&mut groups))?,
+        let fits = {
+            let rcu = rcu::read_lock();
+            {
+                let tasks = TaskList::lock(&rcu);
+                match input {
+                    Input::All => pass.fill_all(&tasks, ns)?,
+                    _ => {
+                        let mut groups = PtrMap::new(&mut groups);
+                        pass.fill_keys(&tasks, ns, &distinct.keys, &mut groups)?
+                    }
+                }
             }
-        }
-        if pass.wanted <= pass.members.len() {
+            let fits = pass.wanted <= pass.found.len();
+            if fits {
+                for f in pass.found.drain_all() {
+                    let member = Member {
+                        // SAFETY: Every task the pass adds was found through its hold, which
+                        // was nested in `rcu`, still going.
+                        task: Some(unsafe { f.task.get() }),
+                        tid: f.tid,
+                        tgid: f.tgid,
+                        ppid: f.ppid,
+                    };
+                    // Cannot fail: `members` has the capacity `found` had. Were it to, the task
+                    // would be left out and the runs after it would name the wrong tasks, so the
+                    // call fails.
+                    members.push_within_capacity(member).map_err(|_| ENOMEM)?;
+                }
+            }
+            fits
+        };
+        if fits {
             if matches!(input, Input::All) {
-                LAST_COUNT.store(pass.wanted, Ordering::Relaxed);
+                last.store(pass.wanted, Ordering::Relaxed);
             }
-            return pass.finish(input, &distinct);
+            return pass.finish(members, input, &distinct);
         }
-        // The set outgrew the guess: retry with room to spare, after dropping the lock (and,
-        // with `pass`, the references taken).
-        cap = pass
-            .wanted
-            .checked_add(pass.wanted / 4)
-            .and_then(|n| n.checked_add(64))
-            .ok_or(ENOMEM)?;
+        // The set outgrew the guess: retry with room to spare (no reference was taken).
+        cap = headroom(pass.wanted)?;
         drop(pass);
         if sys::fatal_signal_pending() {
             return Err(EINTR);
@@ -190,13 +235,21 @@ pub(crate) fn collect(input: &Input, threads: bool, ns: &CallerNs) -> Result<Sna
 /// A run value in the group map for a group that did not fit: only counted.
 const COUNTED: usize = usize::MAX;
 
+/// A task the pass found, with its ids: a [`Member`] once the lock is released.
+struct Found {
+    task: Seen,
+    tid: i32,
+    tgid: i32,
+    ppid: i32,
+}
+
 /// One pass under the lock.
 struct Pass {
-    members: KVVec<Member>,
+    found: KVVec<Found>,
     runs: KVVec<Run>,
     /// For each distinct id, the run it names (`None`: gone).
     key_run: KVVec<Option<usize>>,
-    /// Members the complete set has: more than `members.len()` if it did not fit.
+    /// Members the complete set has: more than `found.len()` if it did not fit.
     wanted: usize,
     threads: bool,
 }
@@ -210,24 +263,25 @@ impl Pass {
 
     /// Whether `n` more members fit without allocating (nothing is allocated under the lock).
     fn room(&self, n: usize) -> bool {
-        self.members.capacity().saturating_sub(self.members.len()) >= n
+        self.found.capacity().saturating_sub(self.found.len()) >= n
     }
 
-    /// Adds `task` if it is visible in the caller's pid namespace (room was checked).
-    fn add(&mut self, tasks: &TaskList, ns: &CallerNs, task: &Task) -> Result<bool> {
+    /// Adds `task` (found through `tasks`) if it is visible in the caller's pid namespace (room
+    /// was checked).
+    fn add(&mut self, tasks: &TaskList<'_>, ns: &CallerNs, task: &Task) -> Result<bool> {
         let ids = tasks.ids(ns, task);
         if ids.tid == 0 {
             return Ok(false);
         }
-        let member = Member {
-            task: Some(ARef::from(task)),
+        let found = Found {
+            task: tasks.seen(task),
             tid: ids.tid,
             tgid: ids.tgid,
             ppid: ids.ppid,
         };
         // Cannot fail: the caller checked the room. Were it to, the task would only be left
         // out, and `wanted` would make the caller retry.
-        let _ = self.members.push_within_capacity(member);
+        let _ = self.found.push_within_capacity(found);
         Ok(true)
     }
 
@@ -235,7 +289,7 @@ impl Pass {
     /// `None` when nothing fit (only counted) or nothing is visible.
     fn add_selected(
         &mut self,
-        tasks: &TaskList,
+        tasks: &TaskList<'_>,
         ns: &CallerNs,
         task: &Task,
     ) -> Result<Option<Run>> {
@@ -249,7 +303,7 @@ impl Pass {
             // Only counting now: nothing walked, no reference taken.
             return Ok(None);
         }
-        let start = self.members.len();
+        let start = self.found.len();
         if self.threads {
             for t in tasks.threads(task) {
                 self.add(tasks, ns, t)?;
@@ -257,7 +311,7 @@ impl Pass {
         } else {
             self.add(tasks, ns, task)?;
         }
-        let len = self.members.len().saturating_sub(start);
+        let len = self.found.len().saturating_sub(start);
         if len == 0 {
             return Ok(None);
         }
@@ -268,7 +322,7 @@ impl Pass {
         }))
     }
 
-    fn fill_all(&mut self, tasks: &TaskList, ns: &CallerNs) -> Result {
+    fn fill_all(&mut self, tasks: &TaskList<'_>, ns: &CallerNs) -> Result {
         if ns.in_initial_pid_ns() {
             for p in tasks.processes() {
                 self.add_selected(tasks, ns, p)?;
@@ -283,7 +337,7 @@ impl Pass {
 
     fn fill_keys(
         &mut self,
-        tasks: &TaskList,
+        tasks: &TaskList<'_>,
         ns: &CallerNs,
         keys: &[Key<'_>],
         groups: &mut PtrMap<'_>,
@@ -305,7 +359,12 @@ impl Pass {
     }
 
     /// A run for a new selection of `task`; `None` if nothing of it is in the set.
-    fn new_run(&mut self, tasks: &TaskList, ns: &CallerNs, task: &Task) -> Result<Option<usize>> {
+    fn new_run(
+        &mut self,
+        tasks: &TaskList<'_>,
+        ns: &CallerNs,
+        task: &Task,
+    ) -> Result<Option<usize>> {
         let Some(run) = self.add_selected(tasks, ns, task)? else {
             return Ok(None);
         };
@@ -318,7 +377,7 @@ impl Pass {
     /// The run of `task`'s thread group, walking the group only the first time it is named.
     fn group_run(
         &mut self,
-        tasks: &TaskList,
+        tasks: &TaskList<'_>,
         ns: &CallerNs,
         task: &Task,
         groups: &mut PtrMap<'_>,
@@ -340,8 +399,14 @@ impl Pass {
         }
     }
 
-    /// The snapshot, with each element of `proc` mapped to its run.
-    fn finish(self, input: &Input, distinct: &Distinct<'_>) -> Result<Snapshot> {
+    /// The snapshot of `members` (what the pass found, in order), with each element of `proc`
+    /// mapped to its run.
+    fn finish(
+        self,
+        members: KVVec<Member>,
+        input: &Input,
+        distinct: &Distinct<'_>,
+    ) -> Result<Snapshot> {
         let mut answers = KVVec::with_capacity(distinct.slot.len(), call_gfp())?;
         // INVARIANT: every slot is the index of a key, and the pass gave every key a run (or
         // `None`); a missing one would read as gone.
@@ -361,7 +426,7 @@ impl Pass {
             }
         }
         Ok(Snapshot {
-            members: self.members,
+            members,
             runs: self.runs,
             answers,
         })

@@ -2,9 +2,27 @@
 
 //! The task list under `tasklist_lock` (read): the processes of a pid
 //! namespace, the threads of a group, lookups by pid, and the ids of a task.
+//!
+//! The hold is kept to what must be read under the lock: a pass records the
+//! tasks it wants as [`Seen`] and takes its references after the lock is
+//! released, in the RCU read-side section the hold was nested in. Fork and
+//! exit wait for every hold of the lock (they take it for writing), and a
+//! reference is an atomic write to a line of the task that the pass would
+//! not otherwise dirty.
+//!
+//! Every field of a `task_struct` is read in C (the helpers of the series):
+//! bindgen's layout of it is not GCC's. On the GCC-built release kernel it
+//! puts `tasks` at 0x310 and `pid` at 0x3e0 where GCC has 0x340 and 0x410
+//! (the size agrees), while the fields of `mm_struct`, `vm_area_struct`,
+//! `cred` and `rw_semaphore` read in Rust here and in [`super::mm`] agree.
 
-use core::ptr;
-use kernel::{bindings, ffi::c_int, sync::rcu, task::Task};
+use core::ptr::{self, NonNull};
+use kernel::{
+    bindings,
+    ffi::c_int,
+    sync::{aref::ARef, rcu},
+    task::Task,
+};
 
 use super::{pid::PidRef, task::CallerNs};
 
@@ -26,7 +44,8 @@ pub(crate) struct Ids {
     pub(crate) ppid: i32,
 }
 
-/// A read hold of `tasklist_lock` (plus an RCU read-side section for the RCU-protected lists).
+/// A read hold of `tasklist_lock`, nested in an RCU read-side section (for the RCU-protected
+/// lists, and so that the tasks it sees outlive it: see [`Seen`]).
 ///
 /// While it exists no task can be added to or removed from the task list, no thread group can
 /// change and no task can be attached to or detached from its pids. Nothing may sleep while it
@@ -34,21 +53,26 @@ pub(crate) struct Ids {
 ///
 /// # Invariants
 ///
-/// `tasklist_lock` is held for reading and `_rcu` is an RCU read-side section, for the
-/// lifetime of the guard.
-pub(crate) struct TaskList {
-    _rcu: rcu::Guard,
+/// `tasklist_lock` is held for reading for the lifetime of the guard, and `_rcu` is an RCU
+/// read-side section that began before it and ends after it.
+pub(crate) struct TaskList<'a> {
+    _rcu: &'a rcu::Guard,
 }
 
-impl TaskList {
-    /// Takes `tasklist_lock` for reading.
-    pub(crate) fn lock() -> Self {
+impl<'a> TaskList<'a> {
+    /// Takes `tasklist_lock` for reading, inside the RCU read-side section `rcu`.
+    pub(crate) fn lock(rcu: &'a rcu::Guard) -> Self {
         // SAFETY: Always valid from process context; released in `Drop`.
         unsafe { bindings::process_getinfo_tasklist_read_lock() };
-        // INVARIANT: locked just above; the RCU section starts now.
-        Self {
-            _rcu: rcu::read_lock(),
-        }
+        // INVARIANT: locked just above, inside `rcu`, which the borrow keeps going until after
+        // `Drop` has released the lock.
+        Self { _rcu: rcu }
+    }
+
+    /// `task`, found through this hold, to be given a reference once the lock is released
+    /// ([`Seen::get`]).
+    pub(crate) fn seen(&self, task: &Task) -> Seen {
+        Seen(NonNull::from(task))
     }
 
     /// Every thread group leader on the task list, including those outside the caller's pid
@@ -73,10 +97,10 @@ impl TaskList {
     /// Every thread group leader with a pid in the caller's pid namespace, in pid order: the
     /// walk of procfs's readdir, over the namespace's own pids, so that a caller in a child
     /// namespace visits its namespace's processes and not the host's.
-    pub(crate) fn processes_in<'a>(
-        &'a self,
-        ns: &'a CallerNs,
-    ) -> impl Iterator<Item = &'a Task> + 'a {
+    pub(crate) fn processes_in<'b>(
+        &'b self,
+        ns: &'b CallerNs,
+    ) -> impl Iterator<Item = &'b Task> + 'b {
         let pid_ns = ns.pid_ns_ptr();
         let mut nr: c_int = 1;
         core::iter::from_fn(move || loop {
@@ -102,7 +126,7 @@ impl TaskList {
     }
 
     /// The leader of `task`'s thread group.
-    pub(crate) fn leader<'a>(&'a self, task: &'a Task) -> &'a Task {
+    pub(crate) fn leader<'b>(&'b self, task: &'b Task) -> &'b Task {
         // SAFETY: `task` is valid; its group leader is a valid task that cannot change while
         // `tasklist_lock` is held.
         unsafe { task_ref(bindings::task_group_leader(task.as_ptr())) }
@@ -118,7 +142,7 @@ impl TaskList {
     }
 
     /// Every thread of the thread group that `task` belongs to, leader first.
-    pub(crate) fn threads<'a>(&'a self, task: &'a Task) -> impl Iterator<Item = &'a Task> + 'a {
+    pub(crate) fn threads<'b>(&'b self, task: &'b Task) -> impl Iterator<Item = &'b Task> + 'b {
         // SAFETY: `task` is valid; its group leader cannot change while `tasklist_lock` is held.
         let mut cur = unsafe { bindings::task_group_leader(task.as_ptr()) };
         core::iter::from_fn(move || {
@@ -170,9 +194,33 @@ impl TaskList {
     }
 }
 
-impl Drop for TaskList {
+impl Drop for TaskList<'_> {
     fn drop(&mut self) {
-        // SAFETY: By the type invariant the lock is held. (`_rcu` ends right after.)
+        // SAFETY: By the type invariant the lock is held. (The RCU section goes on.)
         unsafe { bindings::process_getinfo_tasklist_read_unlock() };
+    }
+}
+
+/// A task that a [`TaskList`] hold found (on the task list or a thread list, attached to its
+/// pid: a task leaves them all in one write hold of `tasklist_lock`, in `__unhash_process()`):
+/// valid until the RCU read-side section that hold was nested in ends.
+#[derive(Clone, Copy)]
+pub(crate) struct Seen(NonNull<Task>);
+
+impl Seen {
+    /// A reference on the task, taken without `tasklist_lock`.
+    ///
+    /// # Safety
+    ///
+    /// `self` was returned by [`TaskList::seen`] for a task found through that hold, and the
+    /// RCU read-side section the hold was nested in has not ended.
+    pub(crate) unsafe fn get(self) -> ARef<Task> {
+        // SAFETY: The task was hashed during a read hold of `tasklist_lock` inside an RCU
+        // read-side section that has not ended (the caller's promise). It is unhashed in a
+        // write hold, so after that read hold, and the reference it keeps while hashed is put by
+        // `delayed_put_task_struct()`, which `release_task()` queues with `call_rcu()` after
+        // unhashing it: not before the section ends. So the task is valid and its count is not
+        // zero, as `ARef::from` requires.
+        ARef::from(unsafe { self.0.as_ref() })
     }
 }
