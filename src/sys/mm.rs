@@ -3,7 +3,7 @@
 //! An mm's mmap read lock, its VMAs in the order /proc/PID/maps lists them,
 //! and what maps prints for each.
 
-use core::{ffi::CStr, marker::PhantomData, mem::MaybeUninit, ptr::NonNull};
+use core::{ffi::CStr, ptr::NonNull};
 use kernel::{
     bindings,
     error::from_err_ptr,
@@ -40,18 +40,10 @@ impl<'a> MmapRead<'a> {
     }
 
     /// The VMAs that end above `addr`, in address order (the gate VMA not included).
-    pub(crate) fn vmas_from(&self, addr: u64) -> VmasFrom<'_> {
-        let mut vmi = MaybeUninit::<bindings::vma_iterator>::uninit();
+    pub(crate) fn vmas_from(&self, addr: u64) -> impl Iterator<Item = Vma<'_>> + '_ {
         // A user address fits an `unsigned long`; a larger one finds no VMA.
         let addr = usize::try_from(addr).unwrap_or(usize::MAX);
-        // SAFETY: `vmi` is valid for writes; the mm is valid and its mmap lock is held.
-        unsafe { bindings::vma_iter_init(vmi.as_mut_ptr(), self.mm_ptr(), addr) };
-        VmasFrom {
-            // SAFETY: `vma_iter_init()` initialised the iterator, which holds no pointer to
-            // itself and so may be moved.
-            vmi: unsafe { vmi.assume_init() },
-            _lock: PhantomData,
-        }
+        self.0.vmas_from(addr).map(Vma)
     }
 
     /// The mmap-lock write sequence of the mm: it moves whenever the mmap lock is taken for
@@ -121,23 +113,6 @@ impl<'a> MmapRead<'a> {
     #[cfg(not(CONFIG_X86_64))]
     pub(crate) fn gate(&self) -> Option<Vma<'_>> {
         None
-    }
-}
-
-/// The VMAs of a locked mm from an address on, in address order.
-pub(crate) struct VmasFrom<'a> {
-    vmi: bindings::vma_iterator,
-    _lock: PhantomData<&'a MmapRead<'a>>,
-}
-
-impl<'a> Iterator for VmasFrom<'a> {
-    type Item = Vma<'a>;
-
-    fn next(&mut self) -> Option<Vma<'a>> {
-        // SAFETY: The iterator was initialised for an mm whose mmap lock is held for `'a`.
-        let vma = unsafe { bindings::vma_next(&mut self.vmi) };
-        // SAFETY: A VMA found in the tree is valid while the mmap lock is held (`'a`).
-        (!vma.is_null()).then(|| Vma(unsafe { VmaRef::from_raw(vma) }))
     }
 }
 
