@@ -737,8 +737,8 @@ static bool torn_valid(unsigned int seen)
  * which the writer keeps asking for) while a thread of its process moves a
  * token around the marker slots: every snapshot holds the markers of one
  * instant, all the other VMAs, in address order, and the same named VMAs
- * with the same names (which the walk keeps across holds, and compacts when
- * it reads markers' names again).
+ * with the same names (which the walk keeps across holds, while it reads
+ * the markers that changed again and leaves out those that went).
  */
 TEST_F_TIMEOUT(bounds, map_walk_is_one_picture, 300)
 {

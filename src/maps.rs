@@ -7,14 +7,15 @@
 //! file's path).
 //!
 //! The map is read under the mmap read lock, which is let go when another
-//! task waits for it (after at least [`VMA_CHUNK`] VMAs, or an eighth of
-//! those read so far if that is more), so that a writer on a large map waits
-//! for a part of the walk, not for all of it. The map is still one picture:
-//! when the lock is taken again and the mm's write sequence has moved, the
-//! VMAs already read are compared with the tree, and those that changed,
-//! appeared or went are read again or dropped, so that what was read is the
-//! map of the latest hold. The record is written from what was read after
-//! the lock is let go for the last time.
+//! task waits for it (after at least [`VMA_CHUNK`] VMAs, or a 32nd of those
+//! read so far if that is more), so that a writer on a large map waits for a
+//! part of the walk, not for all of it. The map is still one picture: if the
+//! mm's write sequence moved while the lock was let go, the VMAs read are
+//! compared with the tree under the last hold, and those that changed,
+//! appeared or went are read again or dropped, so that what is written is the
+//! map of the last hold. That comparison reads no names, so it is the one
+//! hold a writer that never stops has to wait for. The record is written
+//! from what was read after the lock is let go for the last time.
 
 use core::ptr::NonNull;
 use kernel::{
@@ -34,18 +35,14 @@ use crate::{
 
 /// The fewest VMAs read under one hold of the mmap read lock before it is let go for a
 /// waiting task: a fraction of a millisecond of work (bench/results: a 100,000-VMA map takes
-/// about 20 ms).
+/// tens of milliseconds).
 const VMA_CHUNK: usize = 1024;
 
-/// The most holds of the lock for one map: each reads at least an eighth of what was read
-/// before, so a map of 100,000 VMAs takes at most about 30; after this many the rest is read
-/// under one hold, whatever a writer does meanwhile.
-const MAX_HOLDS: u32 = 64;
-
-/// The most times the VMAs already read are compared with a map that changed, each a walk
-/// of them under the lock: after this many, the rest is read under the hold of the last, so
-/// that a process changing its map all the time costs a walk a bounded multiple of one pass.
-const MAX_REVALIDATIONS: u32 = 8;
+/// The most holds of the lock for one map: each reads at least a 32nd of what was read
+/// before, so a map of 100,000 VMAs takes at most about 70; after this many the rest is read
+/// under one hold, whatever a writer does meanwhile (a map growing faster than it is read
+/// cannot make the walk endless).
+const MAX_HOLDS: u32 = 256;
 
 /// The first size of the buffer names are rendered into: `PATH_MAX`, the longest path most
 /// programs can open. Longer names (a file reached through relative paths, deeper than
@@ -67,13 +64,12 @@ pub(crate) struct MapWriter {
     scratch: KVVec<u8>,
     /// The names of the VMAs read, each NUL-terminated.
     pool: KVVec<u8>,
-    /// The other buffer of [`Self::compact`].
-    spare_pool: KVVec<u8>,
     paths: PathCache,
-    /// The VMAs read, in address order.
+    /// The VMAs read, in address order; after [`Self::revalidate`], with those of VMAs that
+    /// went marked by a default identity.
     items: KVVec<Item>,
-    /// The other buffer of [`Self::revalidate`].
-    spare: KVVec<Item>,
+    /// VMAs [`Self::revalidate`] found new, each with the index of the item it goes before.
+    inserts: KVVec<(usize, Item)>,
     names: NameTable,
 }
 
@@ -96,10 +92,9 @@ impl MapWriter {
         Ok(Self {
             scratch,
             pool: KVVec::new(),
-            spare_pool: KVVec::new(),
             paths: PathCache::new(),
             items: KVVec::new(),
-            spare: KVVec::new(),
+            inserts: KVVec::new(),
             names: NameTable::new(),
         })
     }
@@ -115,6 +110,7 @@ impl MapWriter {
         last_hold: impl FnOnce(&MmapRead<'_>),
     ) -> Result {
         self.items.clear();
+        self.inserts.clear();
         self.pool.clear();
         self.paths.clear();
         // Room for every VMA, allocated before the lock is taken. (A map that grows meanwhile,
@@ -128,12 +124,14 @@ impl MapWriter {
         let mut layout = lock.layout();
         let mut resume: u64 = 0;
         let mut holds: u32 = 1;
-        let mut revalidations: u32 = 0;
-        let mut dead_names = false;
+        // Whether the map changed while the lock was let go, and the addresses whose VMAs
+        // may be named otherwise since (the heap's and the stack's start, old and new).
+        let mut moved = false;
+        let mut stale: [Option<(usize, usize)>; 2] = [None, None];
         loop {
             // Without a write sequence, or after `MAX_HOLDS`, the rest under this hold.
             let least = match seq {
-                Some(_) if holds < MAX_HOLDS => VMA_CHUNK.max(self.items.len() / 8),
+                Some(_) if holds < MAX_HOLDS => VMA_CHUNK.max(self.items.len() / 32),
                 _ => usize::MAX,
             };
             if self.chunk(&lock, &mut resume, least)? {
@@ -143,24 +141,24 @@ impl MapWriter {
             if sys::fatal_signal_pending() {
                 return Err(EINTR);
             }
-            if core::mem::take(&mut dead_names) {
-                self.compact()?;
-            }
             sys::cond_resched();
             lock = MmapRead::lock(mm)?;
             holds = holds.saturating_add(1);
             let now = lock.write_seq();
-            let l = lock.layout();
-            if now != seq || l != layout {
-                // When the break or the stack's start moved, the VMAs at the old and the new
-                // ones are read again: their names may have changed.
-                (resume, dead_names) = self.revalidate(&lock, resume, layout.moved(&l))?;
-                (seq, layout) = (now, l);
-                revalidations = revalidations.saturating_add(1);
-                if revalidations >= MAX_REVALIDATIONS {
-                    holds = MAX_HOLDS;
-                }
+            if now != seq {
+                // A path's address may now be another file's.
+                self.paths.clear();
+                (moved, seq) = (true, now);
             }
+            let l = lock.layout();
+            if l != layout {
+                stale = widen(stale, layout.moved(&l));
+                (moved, layout) = (true, l);
+            }
+        }
+        if moved {
+            // What was read before the last hold, made the map of this hold.
+            self.revalidate(&lock, stale)?;
         }
         let gate = match lock.gate() {
             Some(g) => Some(self.read(&g)?),
@@ -188,18 +186,12 @@ impl MapWriter {
         Ok(true)
     }
 
-    /// Brings the VMAs read below `end` up to date with the tree: those unchanged are kept,
+    /// Brings the VMAs read up to date with the tree: those unchanged are kept,
     /// those changed or new are read, those gone are dropped; the VMAs that meet a range of
-    /// `stale` (addresses, inclusive) are read again, as their names may have changed.
-    /// Returns where the next chunk starts, and whether names in the pool are no longer used.
-    fn revalidate(
-        &mut self,
-        lock: &MmapRead<'_>,
-        end: u64,
-        stale: [Option<(usize, usize)>; 2],
-    ) -> Result<(u64, bool)> {
-        // A path's address may now be another file's.
-        self.paths.clear();
+    /// `stale` (addresses, inclusive) are read again, as their names may have changed. The
+    /// names of VMAs dropped or read again stay in the pool, unused: at most one per VMA of
+    /// the map, as this runs once per walk.
+    fn revalidate(&mut self, lock: &MmapRead<'_>, stale: [Option<(usize, usize)>; 2]) -> Result {
         let stale = |it: &Item, vma: &Vma<'_>| {
             it.ident != vma.ident() || stale.iter().any(|&r| in_range(&it.vma, r))
         };
@@ -209,69 +201,47 @@ impl MapWriter {
         let mut vmas = lock.vmas_from(0);
         let first_other = loop {
             match vmas.next() {
-                Some(vma) if vma.start() < end => match self.items.get(same) {
+                Some(vma) => match self.items.get(same) {
                     Some(it) if !stale(it, &vma) => same = same.wrapping_add(1),
                     _ => break Some(vma),
                 },
-                _ => break None,
+                None => break None,
             }
         };
         if first_other.is_none() && same == self.items.len() {
-            return Ok((end, false));
+            return Ok(());
         }
-        // From the first difference on, the items are merged with the tree: kept if unchanged,
-        // read if changed or new, dropped if gone.
-        let mut old = core::mem::take(&mut self.spare);
-        old.clear();
-        old.extend_from_slice(self.items.get(same..).unwrap_or(&[]), call_gfp())?;
-        self.items.truncate(same);
-        let mut j = 0usize;
+        // From the first difference on, the items are compared with the tree: kept if
+        // unchanged, read again in place if changed, marked gone if their VMA went; new VMAs
+        // are read into `inserts`, each with the item it goes before. Nothing is moved: a move
+        // of the items after a change would cost more than the comparison.
+        let mut j = same;
         for vma in Iterator::chain(first_other.into_iter(), vmas) {
             let start = vma.start();
-            if start >= end {
-                break;
-            }
             // Items below this VMA are of VMAs that went.
-            while old.get(j).is_some_and(|it| it.vma.start < start) {
+            while let Some(it) = self.items.get_mut(j).filter(|it| it.vma.start < start) {
+                it.ident = VmaIdent::default();
                 j = j.wrapping_add(1);
             }
-            let item = match old.get(j).filter(|it| !stale(it, &vma)) {
-                Some(it) => {
-                    j = j.wrapping_add(1);
-                    *it
+            match self.items.get(j) {
+                Some(it) if !stale(it, &vma) => {}
+                // The same start, so no later VMA's: this one, changed.
+                Some(it) if it.vma.start == start => {
+                    let item = self.read(&vma)?;
+                    *self.items.get_mut(j).ok_or(EINVAL)? = item;
                 }
-                None => self.read(&vma)?,
-            };
-            self.items.push(item, call_gfp())?;
-        }
-        self.spare = old;
-        Ok((self.items.last().map_or(0, |it| it.vma.end), true))
-    }
-
-    /// Copies the names the VMAs read still use into a new pool, leaving out those of VMAs
-    /// read again or gone, so that a map that keeps changing cannot grow the pool without
-    /// bound. Called with the lock let go.
-    fn compact(&mut self) -> Result {
-        let mut pool = core::mem::take(&mut self.spare_pool);
-        pool.clear();
-        // The VMAs of one file are adjacent and share their pool name.
-        let mut last: Option<(u32, u32)> = None;
-        for it in self.items.iter_mut() {
-            let Some(at) = it.vma.backing_file_name_offset.checked_sub(1) else {
-                continue;
-            };
-            it.vma.backing_file_name_offset = match last {
-                Some((old, new)) if old == at => new,
                 _ => {
-                    let new = pool_push(&mut pool, pool_str(&self.pool, at))?;
-                    last = Some((at, new));
-                    new
+                    let item = self.read(&vma)?;
+                    self.inserts.push((j, item), call_gfp())?;
+                    continue;
                 }
-            };
+            }
+            j = j.wrapping_add(1);
         }
-        self.spare_pool = core::mem::replace(&mut self.pool, pool);
-        // The cache holds offsets into the old pool.
-        self.paths.clear();
+        // Items above the last VMA are of VMAs that went.
+        for it in self.items.get_mut(j..).unwrap_or(&mut []) {
+            it.ident = VmaIdent::default();
+        }
         Ok(())
     }
 
@@ -331,7 +301,13 @@ impl MapWriter {
         let mut last: Option<(u32, u32)> = None;
         let mut prev: Option<usize> = None;
         let mut nr: u32 = 0;
-        for item in Iterator::chain(self.items.iter(), gate.iter()) {
+        let merged = Merged {
+            items: &self.items,
+            inserts: &self.inserts,
+            i: 0,
+            k: 0,
+        };
+        for item in Iterator::chain(merged, gate.iter()) {
             let mut v = item.vma;
             if let Some(at) = v.backing_file_name_offset.checked_sub(1) {
                 v.backing_file_name_offset = match last {
@@ -355,6 +331,55 @@ impl MapWriter {
         rec.nr_vmas = nr;
         Ok(())
     }
+}
+
+/// The items of a map and the VMAs inserted among them, in address order, without the
+/// items of VMAs that went.
+struct Merged<'a> {
+    items: &'a [Item],
+    inserts: &'a [(usize, Item)],
+    /// The next item, and the next insert.
+    i: usize,
+    k: usize,
+}
+
+impl<'a> Iterator for Merged<'a> {
+    type Item = &'a Item;
+
+    fn next(&mut self) -> Option<&'a Item> {
+        loop {
+            let before = self.items.get(self.i).is_none_or(|_| {
+                self.inserts
+                    .get(self.k)
+                    .is_some_and(|&(at, _)| at <= self.i)
+            });
+            if before {
+                let (_, it) = self.inserts.get(self.k)?;
+                self.k = self.k.wrapping_add(1);
+                return Some(it);
+            }
+            let it = self.items.get(self.i)?;
+            self.i = self.i.wrapping_add(1);
+            if it.ident != VmaIdent::default() {
+                return Some(it);
+            }
+        }
+    }
+}
+
+/// The ranges of `acc` grown to take in those of `more`, slot by slot.
+fn widen(
+    acc: [Option<(usize, usize)>; 2],
+    more: [Option<(usize, usize)>; 2],
+) -> [Option<(usize, usize)>; 2] {
+    let mut out = acc;
+    for (o, m) in out.iter_mut().zip(more) {
+        *o = match (*o, m) {
+            (Some((a, b)), Some((c, d))) => Some((a.min(c), b.max(d))),
+            (x, y) => x.or(y),
+        };
+    }
+    out
 }
 
 /// Whether `v` meets the address range `r` (inclusive).

@@ -152,8 +152,8 @@ impl Layout {
 /// either: the path of a mapped file, renamed or deleted meanwhile, and the mm's
 /// [`Layout`], which the walk compares itself.
 ///
-/// Never dereferenced: the VMA it was taken from may be gone.
-#[derive(Clone, Copy, PartialEq, Eq)]
+/// Never dereferenced: the VMA it was taken from may be gone. The default is no VMA's.
+#[derive(Clone, Copy, PartialEq, Eq, Default)]
 pub(crate) struct VmaIdent {
     vma: usize,
     start: usize,
