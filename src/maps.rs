@@ -66,7 +66,7 @@ pub(crate) struct MapWriter {
     pool: KVVec<u8>,
     paths: PathCache,
     /// The VMAs read, in address order; after [`Self::revalidate`], with those of VMAs that
-    /// went marked by a default identity.
+    /// went marked by [`VmaIdent::NONE`].
     items: KVVec<Item>,
     /// VMAs [`Self::revalidate`] found new, each with the index of the item it goes before.
     inserts: KVVec<(usize, Item)>,
@@ -220,7 +220,7 @@ impl MapWriter {
             let start = vma.start();
             // Items below this VMA are of VMAs that went.
             while let Some(it) = self.items.get_mut(j).filter(|it| it.vma.start < start) {
-                it.ident = VmaIdent::default();
+                it.ident = VmaIdent::NONE;
                 j = j.wrapping_add(1);
             }
             match self.items.get(j) {
@@ -240,7 +240,7 @@ impl MapWriter {
         }
         // Items above the last VMA are of VMAs that went.
         for it in self.items.get_mut(j..).unwrap_or(&mut []) {
-            it.ident = VmaIdent::default();
+            it.ident = VmaIdent::NONE;
         }
         Ok(())
     }
@@ -360,7 +360,7 @@ impl<'a> Iterator for Merged<'a> {
             }
             let it = self.items.get(self.i)?;
             self.i = self.i.wrapping_add(1);
-            if it.ident != VmaIdent::default() {
+            if !it.ident.is_none() {
                 return Some(it);
             }
         }

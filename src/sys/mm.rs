@@ -152,14 +152,30 @@ impl Layout {
 /// either: the path of a mapped file, renamed or deleted meanwhile, and the mm's
 /// [`Layout`], which the walk compares itself.
 ///
-/// Never dereferenced: the VMA it was taken from may be gone. The default is no VMA's.
-#[derive(Clone, Copy, PartialEq, Eq, Default)]
+/// Never dereferenced: the VMA it was taken from may be gone.
+#[derive(Clone, Copy, PartialEq, Eq)]
 pub(crate) struct VmaIdent {
     vma: usize,
     start: usize,
     end: usize,
     flags: usize,
     lock_seq: u32,
+}
+
+impl VmaIdent {
+    /// No VMA's identity: marks a VMA read that went.
+    pub(crate) const NONE: Self = Self {
+        vma: 0,
+        start: 0,
+        end: 0,
+        flags: 0,
+        lock_seq: 0,
+    };
+
+    /// Whether this is [`Self::NONE`]: no VMA is at address 0.
+    pub(crate) fn is_none(&self) -> bool {
+        self.vma == 0
+    }
 }
 
 /// A VMA, valid while the mmap lock is held.
