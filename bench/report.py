@@ -685,8 +685,8 @@ def alloc_section(P, M, L):
     if P:
         pg = [(n, P[n]["methods"]["pgi_all"]["pgalloc_per_snapshot"],
                P[n]["methods"]["procfs_status_oom"]["pgalloc_per_snapshot"]) for n in Ns]
-        L.append("process_getinfo's per-call pages grow with N only through its task-reference "
-                 "array (one entry per process, kvmalloc'ed, as design.md allows: O(number of "
+        L.append("process_getinfo's per-call pages grow with N only through its task arrays "
+                 "(one entry per process, kvmalloc'ed, as design.md allows: O(number of "
                  "tasks) for references); procfs's grow by about one page per file read. "
                  + "; ".join(f"N={n:,}: {a:.0f} vs {b:.0f}" for n, a, b in pg) + ".\n")
 
@@ -888,14 +888,15 @@ def peers_section(P, M, I, B, L, bpf_kernel):
                  f"{TARGET_IDS_FLOOR * (t + c):,.0f} ns per record at most; `pgi_ids` takes "
                  f"{ids:,.0f} ns ({t:,.0f} of the floors' per record being the pass and "
                  f"{c:,.0f} the copy-out of its {rb:.0f} bytes). What the call does per task "
-                 "that the floor does not: it takes a reference on each task after the pass "
-                 "(once `tasklist_lock` is released, in the RCU read-side section the pass "
-                 "was nested in, so a second visit to each task) and drops it after the "
-                 "record; it reads the ids "
-                 "in the caller's pid namespace and checks that the task is still alive; and "
-                 "it assembles each record (fixed part, offsets, the chain) in a 32 KiB batch "
-                 "that is copied out when full, where the floor stores 12 bytes. Section 7 "
-                 "sorts the `pgi_ids` profile by kind of work.\n")
+                 "that the floor does not: it reads the ids in the caller's pid namespace "
+                 "through a call per task and checks that the task is still visible there; "
+                 "it copies what the pass found into the snapshot's array of members once "
+                 "`tasklist_lock` is released (with `IDS` alone and no `hidepid` that hides "
+                 "processes it takes no reference on the tasks; every other fact set takes "
+                 "one there and drops it after the record); and it assembles each record "
+                 "(the 224-byte fixed part, the chain) in a 32 KiB batch that is copied out "
+                 "when full, where the floor stores 12 bytes. Section 7 sorts the `pgi_ids` "
+                 "profile by kind of work.\n")
     else:
         L.append("(The floors module did not load: no figures.)\n")
     lock_arithmetic(P, M, I, L)

@@ -199,6 +199,12 @@ static int procfs_stat_err(const char *mnt, int pid)
 struct compare_arg {
 	const char *mnt;
 	int hidepid;
+	/*
+	 * DETAIL_FACTS, or IDS alone: then no detail is asked for, so none
+	 * is denied (no NOACCESS, no EACCES), and the call takes no
+	 * reference on the tasks unless hidepid hides processes.
+	 */
+	unsigned long mask;
 };
 
 static bool contains(const int *sorted, int n, int pid)
@@ -217,9 +223,10 @@ static bool exists(int pid)
 
 /*
  * In a child as the user under test: ALL lists exactly the pids readdir
- * lists, with NOACCESS exactly where procfs denies /PID/stat; a named id is
- * GONE (ESRCH under STRICT) exactly where procfs hides it, NOACCESS (EACCES
- * under STRICT) exactly where it denies it.  Processes may come and go
+ * lists, with NOACCESS exactly where procfs denies /PID/stat and a detail
+ * is asked for; a named id is GONE (ESRCH under STRICT) exactly where
+ * procfs hides it, NOACCESS (EACCES under STRICT) exactly where it denies
+ * it and a detail is asked for.  Processes may come and go
  * meanwhile (kernel workers): a pid only procfs lists must be listed by
  * readdir before and after the call; one only the call lists must still
  * exist.
@@ -227,6 +234,7 @@ static bool exists(int pid)
 static int compare_with_procfs(char *msg, void *p)
 {
 	const struct compare_arg *a = p;
+	const bool details = a->mask != PROCESS_INFO_IDS;
 	static int before[MAX_PIDS], after[MAX_PIDS], got[MAX_PIDS];
 	int nb, na, ng = 0, i;
 	const struct procrec *rec;
@@ -234,7 +242,7 @@ static int compare_with_procfs(char *msg, void *p)
 	void *buf;
 
 	nb = readdir_pids(a->mnt, before, MAX_PIDS);
-	buf = pgi_getinfo_alloc(0, NULL, PROCESS_GETINFO_ALL, DETAIL_FACTS, &used);
+	buf = pgi_getinfo_alloc(0, NULL, PROCESS_GETINFO_ALL, a->mask, &used);
 	if (!buf)
 		return pgi_fail(msg, MSG_MAX, "ALL: %s", strerror(errno));
 	na = readdir_pids(a->mnt, after, MAX_PIDS);
@@ -257,7 +265,7 @@ static int compare_with_procfs(char *msg, void *p)
 		}
 		if (err == ENOENT || err == ESRCH)
 			continue;	/* hidden (checked below) or exited */
-		if (noaccess != !!err) {
+		if (noaccess != (details && err)) {
 			free(buf);
 			return pgi_fail(msg, MSG_MAX,
 					"hidepid=%d pid %d: NOACCESS %d, procfs stat %s",
@@ -286,13 +294,13 @@ static int compare_with_procfs(char *msg, void *p)
 
 		if (err == ENOENT || err == ESRCH)
 			continue;	/* exited since */
-		buf = pgi_getinfo_alloc(1, &pid, 0, DETAIL_FACTS, &used);
+		buf = pgi_getinfo_alloc(1, &pid, 0, a->mask, &used);
 		if (!buf)
 			return pgi_fail(msg, MSG_MAX, "pid %d: %s", pid,
 					strerror(errno));
 		rec = pgi_first_rec(buf);
 		if (!rec || (rec->status & PROCREC_GONE) ||
-		    !!(rec->status & PROCREC_NOACCESS) != !!err) {
+		    !!(rec->status & PROCREC_NOACCESS) != (details && err)) {
 			snprintf(msg, MSG_MAX, "named pid %d: status %#x, procfs stat %s",
 				 pid, rec ? rec->status : 0, pgi_errname(err));
 			free(buf);
@@ -300,8 +308,9 @@ static int compare_with_procfs(char *msg, void *p)
 		}
 		free(buf);
 		ret = sys_process_getinfo(1, &pid, PROCESS_GETINFO_STRICT,
-					  DETAIL_FACTS, NULL, &sz);
-		if (err ? !(ret < 0 && errno == EACCES) : !(ret < 0 && errno == E2BIG))
+					  a->mask, NULL, &sz);
+		if (details && err ? !(ret < 0 && errno == EACCES) :
+		    !(ret < 0 && errno == E2BIG))
 			return pgi_fail(msg, MSG_MAX,
 					"STRICT pid %d: %ld %s, procfs stat %s",
 					pid, ret, pgi_errname(errno),
@@ -316,7 +325,7 @@ static int compare_with_procfs(char *msg, void *p)
 
 		if (procfs_stat_err(a->mnt, pid) != ENOENT || !exists(pid))
 			continue;
-		buf = pgi_getinfo_alloc(1, &pid, 0, DETAIL_FACTS, &used);
+		buf = pgi_getinfo_alloc(1, &pid, 0, a->mask, &used);
 		if (!buf)
 			return pgi_fail(msg, MSG_MAX, "hidden pid %d: %s", pid,
 					strerror(errno));
@@ -329,7 +338,7 @@ static int compare_with_procfs(char *msg, void *p)
 		}
 		free(buf);
 		ret = sys_process_getinfo(1, &pid, PROCESS_GETINFO_STRICT,
-					  DETAIL_FACTS, NULL, &sz);
+					  a->mask, NULL, &sz);
 		if (!(ret < 0 && errno == ESRCH) && exists(pid))
 			return pgi_fail(msg, MSG_MAX,
 					"STRICT hidden pid %d: %ld %s", pid,
@@ -412,7 +421,8 @@ TEST_F(access, params_take_procfs_values_and_names)
 /*
  * For every hidepid value, the set ALL lists and the records' NOACCESS are
  * those of a procfs mounted with the same options, for nobody outside and
- * inside the exempt group, with processes of root, nobody and another user.
+ * inside the exempt group, with processes of root, nobody and another user;
+ * asking for details and for the ids alone.
  */
 TEST_F(access, hidepid_matches_procfs)
 {
@@ -426,10 +436,12 @@ TEST_F(access, hidepid_matches_procfs)
 	ASSERT_EQ(0, mkdir(self->mnt, 0755) && errno != EEXIST ? -1 : 0);
 
 	for (v = 0; v < ARRAY_SIZE(values); v++) {
+		static const unsigned long masks[] = { DETAIL_FACTS, PROCESS_INFO_IDS };
 		struct compare_arg a = { .mnt = self->mnt, .hidepid = values[v] };
 		struct child_result res;
 		char opts[64], val[16];
 		int in_group;
+		size_t m;
 
 		snprintf(opts, sizeof(opts), "hidepid=%d,gid=%d", values[v], EXEMPT_GID);
 		ASSERT_EQ(0, mount("proc", self->mnt, "proc", 0, opts)) {
@@ -439,11 +451,16 @@ TEST_F(access, hidepid_matches_procfs)
 		ASSERT_EQ(0, pgi_write_str(HIDEPID_PARAM, val));
 		ASSERT_EQ(0, pgi_write_long(GID_PARAM, EXEMPT_GID));
 		for (in_group = 0; in_group <= 1; in_group++) {
-			ASSERT_EQ(0, run_as(NOBODY, in_group ? EXEMPT_GID : 0,
-					    compare_with_procfs, &a, &res));
-			EXPECT_EQ(0, res.rc) {
-				TH_LOG("%s group %d: %s", opts, EXEMPT_GID, res.msg);
-				TH_LOG("(caller %s the group)", in_group ? "in" : "not in");
+			for (m = 0; m < ARRAY_SIZE(masks); m++) {
+				a.mask = masks[m];
+				ASSERT_EQ(0, run_as(NOBODY, in_group ? EXEMPT_GID : 0,
+						    compare_with_procfs, &a, &res));
+				EXPECT_EQ(0, res.rc) {
+					TH_LOG("%s group %d mask %#lx: %s", opts,
+					       EXEMPT_GID, a.mask, res.msg);
+					TH_LOG("(caller %s the group)",
+					       in_group ? "in" : "not in");
+				}
 			}
 		}
 		ASSERT_EQ(0, umount(self->mnt));

@@ -24,7 +24,12 @@ impl Getinfo for Call {
         let input = request::read_input(&args, call.proc_)?;
 
         let facts = Facts::new(CallerNs::current()?, &args)?;
-        let mut snap = walk::collect(&input, args.has(uapi::THREADS), facts.ns())?;
+        let mut snap = walk::collect(
+            &input,
+            args.has(uapi::THREADS),
+            facts.ns(),
+            facts.needs_tasks(),
+        )?;
         drop(input);
         let decided = if args.has(uapi::STRICT) {
             // Fail before anything is written.
@@ -72,10 +77,7 @@ fn decide_all(facts: &Facts, snap: &Snapshot) -> Result<KVVec<Access>> {
         Emitter::pause()?;
         // No reference is put before the records are built; were one, its task would count
         // as hidden.
-        let access = match m.task.as_deref() {
-            Some(task) => facts.access(task)?,
-            None => Access::gone(),
-        };
+        let access = facts.access(m.task.as_deref())?;
         if !access.hidden() && facts.denies(&access) {
             return Err(EACCES);
         }
@@ -117,9 +119,7 @@ impl Emitter {
     /// The record of member `i`, unless it is hidden from the caller; whether it was emitted.
     fn member(&mut self, m: &Member, i: usize, input_index: i32) -> Result<bool> {
         Self::pause()?;
-        let Some(task) = m.task.as_deref() else {
-            return Ok(false);
-        };
+        let task = m.task.as_deref();
         let access = match self.decided.as_ref().and_then(|d| d.get(i)) {
             Some(a) => a.clone(),
             // Not under `STRICT` (and, were a decision missing, decided now).

@@ -10,7 +10,7 @@ use kernel::{mm::MmWithUser, prelude::*, sync::aref::ARef, task::Task};
 
 use crate::{
     maps::MapWriter,
-    rules::{self, Args, Hidden},
+    rules::{self, Args, Hidden, HidePid},
     serialize::RecordBuf,
     sys::{self, CallerNs, MmapRead, TaskFacts},
     uapi::{self, ProcRec},
@@ -50,6 +50,17 @@ impl Access {
         }
     }
 
+    /// The access to a task whose records need nothing of it beyond the ids of the task-list
+    /// pass (see [`Facts::needs_tasks`]): the ids, and nothing else was checked.
+    fn ids_only() -> Self {
+        Self {
+            hidden: false,
+            details: false,
+            sched: false,
+            mm: None,
+        }
+    }
+
     /// Whether the task is hidden from the caller.
     pub(crate) fn hidden(&self) -> bool {
         self.hidden
@@ -66,6 +77,8 @@ pub(crate) struct Facts {
     /// A record answers for its thread group (as /proc/PID/stat), not for its thread alone (as
     /// /proc/PID/task/TID/stat under `THREADS`).
     whole: bool,
+    /// The `hidepid` setting, read once: one call applies one rule to every task.
+    hidepid: HidePid,
     maps: MapWriter,
 }
 
@@ -77,6 +90,7 @@ impl Facts {
             want,
             audit: !args.has(uapi::ALL),
             whole: !args.has(uapi::THREADS),
+            hidepid: sys::hidepid(),
             maps: MapWriter::new(want & uapi::INFO_MEMORY_MAP != 0)?,
         })
     }
@@ -89,9 +103,29 @@ impl Facts {
         self.want & bit != 0
     }
 
+    /// Whether a record needs its task beyond the ids the task-list pass read: for a fact
+    /// other than `IDS`, or for the existence check of `hidepid=invisible` and `ptraceable`.
+    /// (Under `hidepid=noaccess` the ids are listed to all, and a record with `IDS` alone
+    /// asks for no detail to deny.) If not, the snapshot takes no reference on its tasks: a
+    /// walk of every process's ids then costs the pass and the copy-out.
+    pub(crate) fn needs_tasks(&self) -> bool {
+        self.want & !uapi::INFO_IDS != 0
+            || matches!(self.hidepid.check(), Some((_, Hidden::Process)))
+    }
+
     /// What the caller may learn about `task`: procfs's `hidepid` rule, then the checks of
     /// the facts asked for. `Err` only for `EINTR` and other failures of the checks themselves.
-    pub(crate) fn access(&self, task: &Task) -> Result<Access> {
+    ///
+    /// `None`: the snapshot holds no reference on the task, because its records do not need
+    /// it ([`Self::needs_tasks`]), or because they have been built (it then counts as gone).
+    pub(crate) fn access(&self, task: Option<&Task>) -> Result<Access> {
+        let Some(task) = task else {
+            return Ok(if self.needs_tasks() {
+                Access::gone()
+            } else {
+                Access::ids_only()
+            });
+        };
         let f = TaskFacts::new(task);
         let mut a = Access {
             hidden: false,
@@ -99,7 +133,7 @@ impl Facts {
             sched: true,
             mm: None,
         };
-        match f.hidden(self.audit) {
+        match f.hidden(self.hidepid, self.audit) {
             Some(Hidden::Process) => {
                 a.hidden = true;
                 return Ok(a);
@@ -143,11 +177,12 @@ impl Facts {
     }
 
     /// Builds the record of `m` (what follows its `struct procrec` into `buf`, which `start`
-    /// has prepared), with what `access` allows (which must not hide the task).
+    /// has prepared), with what `access` allows (which must not hide the task). `task` is
+    /// `m`'s, `None` if [`Self::access`] was decided without it.
     pub(crate) fn build(
         &mut self,
         m: &Member,
-        task: &Task,
+        task: Option<&Task>,
         input_index: i32,
         access: Access,
         buf: &mut RecordBuf,
@@ -164,7 +199,7 @@ impl Facts {
             (r.tid, r.tgid, r.ppid) = (m.tid, m.tgid, m.ppid);
             r.mask |= uapi::INFO_IDS;
         }
-        if access.details {
+        if let (true, Some(task)) = (access.details, task) {
             self.details(task, access, buf, &mut r)?;
         }
         buf.finish()?;

@@ -25,6 +25,7 @@ mod tasklist;
 
 pub(crate) use hook::{Getinfo, Registration, Syscall};
 pub(crate) use mm::{mm_map_count, MmapRead, Vma, VmaIdent, VmaName};
+pub(crate) use param::hidepid;
 pub(crate) use pid::PidRef;
 pub(crate) use task::{cmdline, CallerNs, Rollup, TaskFacts};
 pub(crate) use tasklist::{Seen, TaskList};

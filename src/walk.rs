@@ -4,7 +4,9 @@
 //! task and its ids, so thread ids line up with their processes. Nothing in
 //! the pass sleeps or allocates, and it takes no reference: those are taken
 //! once the lock is released, in the RCU read-side section the pass was
-//! nested in ([`sys::Seen`]), so that fork and exit wait only for the reads.
+//! nested in ([`sys::Seen`]), so that fork and exit wait only for the reads;
+//! and only if the records need more of their tasks than the ids the pass
+//! read ([`crate::facts::Facts::needs_tasks`]).
 //!
 //! The work under the lock is bounded by the number of tasks in the caller's
 //! pid namespace plus the number of ids, whatever the arguments: the ids are
@@ -32,7 +34,7 @@ use crate::{
 
 /// One task of the snapshot, with its ids in the caller's pid namespace.
 pub(crate) struct Member {
-    /// The task; `None` once its last record is built.
+    /// The task; `None` once its last record is built, or if the records need only the ids.
     pub(crate) task: Option<ARef<Task>>,
     pub(crate) tid: i32,
     pub(crate) tgid: i32,
@@ -149,8 +151,9 @@ impl<'a> Distinct<'a> {
     }
 }
 
-/// Collects the snapshot for `input`; every thread of each process with `threads`.
-pub(crate) fn collect(input: &Input, threads: bool, ns: &CallerNs) -> Result<Snapshot> {
+/// Collects the snapshot for `input`; every thread of each process with `threads`; with a
+/// reference on each task if `refs`.
+pub(crate) fn collect(input: &Input, threads: bool, ns: &CallerNs, refs: bool) -> Result<Snapshot> {
     let distinct = Distinct::new(input)?;
     let nkeys = distinct.keys.len();
     // One task per distinct id; with threads a few per id to start with; under ALL, as many as
@@ -204,7 +207,7 @@ pub(crate) fn collect(input: &Input, threads: bool, ns: &CallerNs) -> Result<Sna
                     let member = Member {
                         // SAFETY: Every task the pass adds was found through its hold, which
                         // was nested in `rcu`, still going.
-                        task: Some(unsafe { f.task.get() }),
+                        task: refs.then(|| unsafe { f.task.get() }),
                         tid: f.tid,
                         tgid: f.tgid,
                         ppid: f.ppid,

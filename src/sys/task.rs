@@ -21,7 +21,7 @@ use kernel::{
 
 use super::{mm::MmapRead, param};
 use crate::{
-    rules::{self, Hidden},
+    rules::{self, Hidden, HidePid},
     uapi::{self, ProcRec},
 };
 
@@ -105,9 +105,8 @@ impl<'a> TaskFacts<'a> {
 
     /// Whether procfs's `hidepid=` rule (the module's `hidepid` and `gid` parameters) hides
     /// something of this task from the caller: `proc_pid_permitted()`, which also runs the
-    /// ptrace check (audited if `audit`).
-    pub(crate) fn hidden(&self, audit: bool) -> Option<Hidden> {
-        let setting = param::hidepid();
+    /// ptrace check (audited if `audit`), under `setting` (read once per call).
+    pub(crate) fn hidden(&self, setting: HidePid, audit: bool) -> Option<Hidden> {
         let (min, hides) = setting.check()?;
         let mode = bindings::PTRACE_MODE_READ
             | bindings::PTRACE_MODE_FSCREDS
